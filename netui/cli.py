@@ -1,0 +1,179 @@
+"""Command line: `netui` opens the explorer; `netui dump`, `netui demo`, `netui image`.
+
+Errors end in one line on stderr and a non-zero exit, never a traceback:
+1 for engine trouble, 2 for bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+from netui import __version__
+
+EXIT_ENGINE = 1
+EXIT_USAGE = 2
+
+
+def _positive(value: str) -> float:
+    try:
+        v = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if v <= 0:
+        raise argparse.ArgumentTypeError("must be greater than 0")
+    return v
+
+
+def _engine_options(p: argparse.ArgumentParser, *, sub: bool) -> None:
+    default = argparse.SUPPRESS if sub else None
+    p.add_argument(
+        "-H", "--host", default=default, metavar="HOST",
+        help="the engine to use, e.g. unix:///var/run/docker.sock or tcp://host:2376 "
+        "(default: DOCKER_HOST, then the current docker context)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="netui",
+        description="Explore and operate Docker networks from the keyboard. "
+        "Without a command, opens the live explorer.",
+    )
+    p.add_argument("--version", action="version", version=f"netui {__version__}")
+    _engine_options(p, sub=False)
+    p.add_argument("--read-only", action="store_true", help="disable every action that changes the engine")
+    p.add_argument(
+        "--interval", type=_positive, default=30.0, metavar="SEC",
+        help="full resync period while the event stream is healthy (default 30)",
+    )
+    p.add_argument(
+        "--probe-image", default=None, metavar="IMAGE",
+        help="image for probe containers when a container has no ping/nslookup/nc (default netui/busybox:local)",
+    )
+    p.add_argument("--replay", metavar="FILE", help="show a topology saved with `netui dump --json` (offline, read-only)")
+    p.add_argument("--theme", default=None, help="Textual theme, e.g. textual-dark, textual-light, nord")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    d = sub.add_parser("dump", help="print the whole topology (readable, or --json)")
+    _engine_options(d, sub=True)
+    d.add_argument("--json", action="store_true", help="machine-readable output, schema netui.dump/1 (docs/dump-schema.md)")
+    d.add_argument("--stats", action="store_true", help="print the time and API requests the read took, on stderr")
+    d.set_defaults(func=cmd_dump)
+
+    demo = sub.add_parser("demo", help="build or remove the demo world (labelled netui.demo)")
+    _engine_options(demo, sub=True)
+    demo.add_argument("action", choices=("up", "down", "status"))
+    demo.add_argument("--image", default=None, help="image for the demo containers (default: the local busybox image)")
+    demo.set_defaults(func=cmd_demo)
+
+    img = sub.add_parser("image", help="build the local busybox image used by demos and probes (no registry needed)")
+    _engine_options(img, sub=True)
+    img.set_defaults(func=cmd_image)
+    p.set_defaults(func=cmd_tui)
+    return p
+
+
+def _err(message: str) -> None:
+    print(f"netui: {message}", file=sys.stderr)
+
+
+def _connect(args: argparse.Namespace):
+    from netui.engine.client import Engine
+
+    engine = Engine(getattr(args, "host", None))
+    engine.connect()
+    return engine
+
+
+def cmd_dump(args: argparse.Namespace) -> int:
+    from netui.engine.schema import to_dict
+    from netui.engine.topology import TopologyReader
+
+    started = time.perf_counter()
+    engine = _connect(args)
+    before = engine.counter.snapshot()
+    t0 = time.perf_counter()
+    snap = TopologyReader(engine).read()
+    took = time.perf_counter() - t0
+    requests = engine.counter.snapshot() - before
+    if args.json:
+        json.dump(to_dict(snap), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        from rich.console import Console
+
+        from netui.engine.render import render
+
+        # Piped output is not cut to 80 columns: it is read by people and grep alike.
+        width = None if sys.stdout.isatty() else 200
+        Console(highlight=False, width=width).print(render(snap))
+    sys.stdout.flush()
+    if args.stats:
+        print(
+            f"netui: snapshot of {len(snap.networks)} networks and {len(snap.containers)} containers: "
+            f"{took * 1000:.1f} ms, {requests} API requests ({engine.counter.by_path}); "
+            f"total with connect {(time.perf_counter() - started) * 1000:.1f} ms",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from netui.engine import demo
+
+    engine = _connect(args)
+    if args.action == "up":
+        for line in demo.up(engine, image=args.image):
+            print(line)
+    elif args.action == "down":
+        for line in demo.down(engine):
+            print(line)
+    else:
+        for line in demo.status(engine):
+            print(line)
+    return 0
+
+
+def cmd_image(args: argparse.Namespace) -> int:
+    from netui.engine.image import LOCAL_IMAGE, ensure_local_image
+
+    engine = _connect(args)
+    built = ensure_local_image(engine)
+    print(f"{LOCAL_IMAGE}: {'built' if built else 'already present'}")
+    return 0
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    from netui.ui.app import run_app
+
+    return run_app(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from netui.engine.client import EngineError
+    from netui.engine.schema import SchemaError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except EngineError as exc:
+        _err(str(exc))
+        return EXIT_ENGINE
+    except SchemaError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `netui dump | head`: the reader went away; not an error.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except OSError:
+            pass
+        return 0

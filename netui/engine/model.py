@@ -1,0 +1,604 @@
+"""The immutable topology model: networks, containers, their endpoints and ports.
+
+Everything here is plain data built from the engine's JSON. Every field the
+engine may leave out (older APIs, Podman's compat API, swarm) has a default, and
+the parsers never assume a key is present or of the right type.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Iterable, Mapping
+
+BUILTIN_NETWORKS = ("bridge", "host", "none")
+COMPOSE_PROJECT = "com.docker.compose.project"
+COMPOSE_NETWORK = "com.docker.compose.network"
+COMPOSE_SERVICE = "com.docker.compose.service"
+NETUI_LABEL = "netui.managed"
+
+Pairs = tuple[tuple[str, str], ...]
+
+
+def _pairs(value: Any) -> Pairs:
+    """A mapping from the engine as sorted (key, value) string pairs."""
+    if not isinstance(value, Mapping):
+        return ()
+    return tuple(sorted((str(k), "" if v is None else str(v)) for k, v in value.items()))
+
+
+def _str(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _int(value: Any, default: int = 0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _strs(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)):
+        return ()
+    return tuple(str(v) for v in value if v is not None)
+
+
+def _dict(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def lookup(pairs: Pairs, key: str, default: str = "") -> str:
+    for k, v in pairs:
+        if k == key:
+            return v
+    return default
+
+
+@dataclass(frozen=True)
+class IpamConfig:
+    subnet: str = ""
+    gateway: str = ""
+    ip_range: str = ""
+    aux_addresses: Pairs = ()
+
+    @property
+    def is_ipv6(self) -> bool:
+        return ":" in self.subnet
+
+    @classmethod
+    def from_api(cls, data: Any) -> "IpamConfig":
+        d = _dict(data)
+        return cls(
+            subnet=_str(d.get("Subnet")),
+            gateway=_str(d.get("Gateway")),
+            ip_range=_str(d.get("IPRange")),
+            aux_addresses=_pairs(d.get("AuxiliaryAddresses") or d.get("AuxAddress")),
+        )
+
+
+@dataclass(frozen=True)
+class Network:
+    id: str
+    name: str
+    driver: str = ""
+    scope: str = ""
+    internal: bool = False
+    attachable: bool = False
+    ingress: bool = False
+    ipv6: bool = False
+    ipv4: bool = True
+    config_only: bool = False
+    config_from: str = ""
+    ipam_driver: str = ""
+    ipam: tuple[IpamConfig, ...] = ()
+    ipam_options: Pairs = ()
+    options: Pairs = ()
+    labels: Pairs = ()
+    created: str = ""
+
+    @classmethod
+    def from_api(cls, data: Any) -> "Network":
+        d = _dict(data)
+        ipam = _dict(d.get("IPAM"))
+        configs = ipam.get("Config")
+        enable_v4 = d.get("EnableIPv4")
+        return cls(
+            id=_str(d.get("Id") or d.get("ID") or d.get("Name")),
+            name=_str(d.get("Name")),
+            driver=_str(d.get("Driver")),
+            scope=_str(d.get("Scope")),
+            internal=bool(d.get("Internal")),
+            attachable=bool(d.get("Attachable")),
+            ingress=bool(d.get("Ingress")),
+            ipv6=bool(d.get("EnableIPv6")),
+            ipv4=True if enable_v4 is None else bool(enable_v4),
+            config_only=bool(d.get("ConfigOnly")),
+            config_from=_str(_dict(d.get("ConfigFrom")).get("Network")),
+            ipam_driver=_str(ipam.get("Driver")),
+            ipam=tuple(IpamConfig.from_api(c) for c in configs) if isinstance(configs, list) else (),
+            ipam_options=_pairs(ipam.get("Options")),
+            options=_pairs(d.get("Options")),
+            labels=_pairs(d.get("Labels")),
+            created=_str(d.get("Created")),
+        )
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:12]
+
+    @property
+    def builtin(self) -> bool:
+        """The engine's own bridge, host and none networks, which cannot be removed."""
+        if self.name not in BUILTIN_NETWORKS or self.scope not in ("local", ""):
+            return False
+        return self.driver in ("bridge", "host", "null", "") or self.name == "bridge"
+
+    @property
+    def is_default_bridge(self) -> bool:
+        if lookup(self.options, "com.docker.network.bridge.default_bridge") == "true":
+            return True
+        return self.name == "bridge" and self.driver == "bridge" and self.scope in ("local", "")
+
+    @property
+    def has_dns(self) -> bool:
+        """Whether Docker's embedded DNS resolves container names on this network."""
+        return not self.is_default_bridge and self.driver not in ("host", "null", "none")
+
+    @property
+    def protected(self) -> bool:
+        """Networks a user must not remove: the builtins and swarm's ingress."""
+        return self.builtin or self.ingress
+
+    @property
+    def subnets(self) -> tuple[str, ...]:
+        return tuple(c.subnet for c in self.ipam if c.subnet)
+
+    @property
+    def gateways(self) -> tuple[str, ...]:
+        return tuple(c.gateway for c in self.ipam if c.gateway)
+
+    @property
+    def compose_project(self) -> str:
+        return lookup(self.labels, COMPOSE_PROJECT)
+
+    @property
+    def compose_network(self) -> str:
+        return lookup(self.labels, COMPOSE_NETWORK)
+
+    def label(self, key: str, default: str = "") -> str:
+        return lookup(self.labels, key, default)
+
+    def option(self, key: str, default: str = "") -> str:
+        return lookup(self.options, key, default)
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        out = []
+        if self.internal:
+            out.append("internal")
+        if self.attachable:
+            out.append("attachable")
+        if self.ipv6:
+            out.append("ipv6")
+        if self.ingress:
+            out.append("ingress")
+        if self.config_only:
+            out.append("config-only")
+        return tuple(out)
+
+    def contains(self, address: str) -> bool:
+        """Whether an IP address lies in one of this network's subnets."""
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        for subnet in self.subnets:
+            try:
+                if ip in ipaddress.ip_network(subnet, strict=False):
+                    return True
+            except ValueError:
+                continue
+        return False
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A container's attachment to one network."""
+
+    network_id: str
+    network_name: str
+    container_id: str
+    container_name: str
+    endpoint_id: str = ""
+    ipv4: str = ""
+    prefix_len: int = 0
+    ipv6: str = ""
+    ipv6_prefix_len: int = 0
+    mac: str = ""
+    gateway: str = ""
+    ipv6_gateway: str = ""
+    static_ipv4: str = ""
+    static_ipv6: str = ""
+    aliases: tuple[str, ...] = ()
+    dns_names: tuple[str, ...] = ()
+    gw_priority: int | None = None
+
+    @classmethod
+    def from_api(cls, network_key: str, data: Any, container_id: str, container_name: str) -> "Endpoint":
+        d = _dict(data)
+        ipam = _dict(d.get("IPAMConfig"))
+        gw_priority = d.get("GwPriority")
+        return cls(
+            network_id=_str(d.get("NetworkID")),
+            network_name=str(network_key),
+            container_id=container_id,
+            container_name=container_name,
+            endpoint_id=_str(d.get("EndpointID")),
+            ipv4=_str(d.get("IPAddress")),
+            prefix_len=_int(d.get("IPPrefixLen")),
+            ipv6=_str(d.get("GlobalIPv6Address")),
+            ipv6_prefix_len=_int(d.get("GlobalIPv6PrefixLen")),
+            mac=_str(d.get("MacAddress")),
+            gateway=_str(d.get("Gateway")),
+            ipv6_gateway=_str(d.get("IPv6Gateway")),
+            static_ipv4=_str(ipam.get("IPv4Address")),
+            static_ipv6=_str(ipam.get("IPv6Address")),
+            aliases=_strs(d.get("Aliases")),
+            dns_names=_strs(d.get("DNSNames")),
+            gw_priority=_int(gw_priority) if gw_priority is not None else None,
+        )
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.network_id, self.container_id)
+
+    @property
+    def ipv4_cidr(self) -> str:
+        if not self.ipv4:
+            return ""
+        return f"{self.ipv4}/{self.prefix_len}" if self.prefix_len else self.ipv4
+
+    @property
+    def ipv6_cidr(self) -> str:
+        if not self.ipv6:
+            return ""
+        return f"{self.ipv6}/{self.ipv6_prefix_len}" if self.ipv6_prefix_len else self.ipv6
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name this endpoint answers to on its network, without repeats.
+
+        Newer engines report DNSNames; older ones only Aliases (which then include
+        the short container id). The container's own name is always resolvable on
+        a user-defined network.
+        """
+        seen: dict[str, None] = {}
+        for name in (*self.dns_names, *self.aliases):
+            if name:
+                seen.setdefault(name, None)
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Port:
+    container_port: int
+    protocol: str = "tcp"
+    host_ip: str = ""
+    host_port: int | None = None
+
+    @classmethod
+    def from_api(cls, data: Any) -> "Port":
+        d = _dict(data)
+        public = d.get("PublicPort")
+        return cls(
+            container_port=_int(d.get("PrivatePort")),
+            protocol=_str(d.get("Type")) or "tcp",
+            host_ip=_str(d.get("IP")),
+            host_port=_int(public) if public not in (None, "", 0) else None,
+        )
+
+    @property
+    def published(self) -> bool:
+        return self.host_port is not None
+
+    @property
+    def all_interfaces(self) -> bool:
+        """Bound to every address of the host: reachable beyond localhost."""
+        return self.published and self.host_ip in ("", "0.0.0.0", "::")
+
+    @property
+    def host_address(self) -> str:
+        if not self.published:
+            return ""
+        ip = self.host_ip or "0.0.0.0"
+        return f"[{ip}]:{self.host_port}" if ":" in ip else f"{ip}:{self.host_port}"
+
+    @property
+    def loopback_target(self) -> str:
+        """Where the host reaches this binding: 127.0.0.1 (or ::1) when bound to all addresses."""
+        if self.host_ip in ("", "0.0.0.0"):
+            return "127.0.0.1"
+        if self.host_ip == "::":
+            return "::1"
+        return self.host_ip
+
+    @property
+    def container_side(self) -> str:
+        return f"{self.container_port}/{self.protocol}"
+
+
+@dataclass(frozen=True)
+class Container:
+    id: str
+    name: str
+    image: str = ""
+    image_id: str = ""
+    command: str = ""
+    created: int = 0
+    state: str = ""
+    status: str = ""
+    network_mode: str = ""
+    labels: Pairs = ()
+    ports: tuple[Port, ...] = ()
+    endpoints: tuple[Endpoint, ...] = ()
+    details: bool = False
+    """True when aliases and DNS names come from an inspect (the list call has none)."""
+
+    @classmethod
+    def from_api(cls, data: Any) -> "Container":
+        d = _dict(data)
+        cid = _str(d.get("Id") or d.get("ID"))
+        names = _strs(d.get("Names"))
+        name = names[0].lstrip("/") if names else cid[:12]
+        nets = _dict(_dict(d.get("NetworkSettings")).get("Networks"))
+        endpoints = tuple(
+            sorted(
+                (Endpoint.from_api(k, v, cid, name) for k, v in nets.items()),
+                key=lambda e: e.network_name,
+            )
+        )
+        ports = d.get("Ports")
+        return cls(
+            id=cid,
+            name=name,
+            image=_str(d.get("Image")),
+            image_id=_str(d.get("ImageID")),
+            command=_str(d.get("Command")),
+            created=_int(d.get("Created")),
+            state=_str(d.get("State")).lower(),
+            status=_str(d.get("Status")),
+            network_mode=_str(_dict(d.get("HostConfig")).get("NetworkMode")),
+            labels=_pairs(d.get("Labels")),
+            ports=tuple(sorted({Port.from_api(p) for p in ports}, key=_port_order)) if isinstance(ports, list) else (),
+            endpoints=endpoints,
+        )
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:12]
+
+    @property
+    def running(self) -> bool:
+        return self.state == "running"
+
+    @property
+    def compose_project(self) -> str:
+        return lookup(self.labels, COMPOSE_PROJECT)
+
+    @property
+    def compose_service(self) -> str:
+        return lookup(self.labels, COMPOSE_SERVICE)
+
+    def label(self, key: str, default: str = "") -> str:
+        return lookup(self.labels, key, default)
+
+    @property
+    def mode(self) -> str:
+        """How the container is networked: host, none, container, or network."""
+        m = self.network_mode
+        if m == "host":
+            return "host"
+        if m == "none":
+            return "none"
+        if m.startswith("container:"):
+            return "container"
+        return "network"
+
+    @property
+    def stack_owner(self) -> str:
+        """For network_mode container:<x>, the <x> (an id or a name)."""
+        return self.network_mode.split(":", 1)[1] if self.mode == "container" else ""
+
+    @property
+    def published_ports(self) -> tuple[Port, ...]:
+        return tuple(p for p in self.ports if p.published)
+
+    @property
+    def exposed_ports(self) -> tuple[Port, ...]:
+        return tuple(p for p in self.ports if not p.published)
+
+    def endpoint_on(self, network_id: str) -> Endpoint | None:
+        for e in self.endpoints:
+            if e.network_id == network_id:
+                return e
+        return None
+
+    @property
+    def inspect_key(self) -> tuple:
+        """What must stay equal for a cached inspect of this container to stay valid."""
+        return (self.name, self.state, tuple(sorted((e.network_id, e.endpoint_id) for e in self.endpoints)))
+
+
+def _port_order(p: Port) -> tuple:
+    return (p.container_port, p.protocol, p.host_port or 0, p.host_ip)
+
+
+@dataclass(frozen=True)
+class EngineInfo:
+    host: str = ""
+    version: str = ""
+    api_version: str = ""
+    os: str = ""
+    arch: str = ""
+    name: str = ""
+    swarm: str = "inactive"
+    swarm_manager: bool = False
+    network_drivers: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        ver = f"Docker {self.version}" if self.version else "Docker"
+        api = f" (API {self.api_version})" if self.api_version else ""
+        return f"{self.host} · {ver}{api}"
+
+
+@dataclass(frozen=True)
+class Member:
+    """A container as it appears on one network.
+
+    `endpoint` is its own attachment; for a container that shares another's
+    stack (network_mode container:<x>), `endpoint` is None and `via` is the
+    container whose endpoint it uses.
+    """
+
+    container: Container
+    endpoint: Endpoint | None
+    via: Container | None = None
+
+    @property
+    def key(self) -> str:
+        return self.container.id
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    networks: tuple[Network, ...] = ()
+    containers: tuple[Container, ...] = ()
+    engine: EngineInfo = field(default_factory=EngineInfo)
+    taken_at: float = 0.0
+
+    @classmethod
+    def build(
+        cls,
+        networks: Iterable[Network],
+        containers: Iterable[Container],
+        engine: EngineInfo | None = None,
+        taken_at: float = 0.0,
+    ) -> "Snapshot":
+        nets = tuple(sorted(networks, key=lambda n: (n.name, n.id)))
+        by_name = {n.name: n for n in nets}
+        fixed = []
+        for c in containers:
+            # Join on NetworkID; an engine that leaves it out (Podman's compat API
+            # on old versions) is joined by network name instead.
+            if any(not e.network_id for e in c.endpoints):
+                eps = tuple(
+                    e if e.network_id or e.network_name not in by_name
+                    else _replace(e, network_id=by_name[e.network_name].id)
+                    for e in c.endpoints
+                )
+                c = _replace(c, endpoints=eps)
+            fixed.append(c)
+        conts = tuple(sorted(fixed, key=lambda c: (c.name, c.id)))
+        return cls(networks=nets, containers=conts, engine=engine or EngineInfo(), taken_at=taken_at)
+
+    # Indexes, built on first use. Not fields: equality compares the data only.
+    @cached_property
+    def network_by_id(self) -> dict[str, Network]:
+        return {n.id: n for n in self.networks}
+
+    @cached_property
+    def network_by_name(self) -> dict[str, Network]:
+        return {n.name: n for n in self.networks}
+
+    @cached_property
+    def container_by_id(self) -> dict[str, Container]:
+        return {c.id: c for c in self.containers}
+
+    @cached_property
+    def container_by_name(self) -> dict[str, Container]:
+        return {c.name: c for c in self.containers}
+
+    @cached_property
+    def _members(self) -> dict[str, tuple[Member, ...]]:
+        out: dict[str, list[Member]] = {n.id: [] for n in self.networks}
+        sharers: dict[str, list[Container]] = {}
+        for c in self.containers:
+            if c.mode == "container":
+                owner = self.resolve_container(c.stack_owner)
+                if owner is not None:
+                    sharers.setdefault(owner.id, []).append(c)
+        for c in self.containers:
+            for e in c.endpoints:
+                out.setdefault(e.network_id, []).append(Member(c, e))
+                for s in sharers.get(c.id, ()):
+                    out[e.network_id].append(Member(s, None, via=c))
+        return {k: tuple(v) for k, v in out.items()}
+
+    def members(self, network_id: str) -> tuple[Member, ...]:
+        """The containers on a network, including those that share a member's stack."""
+        return self._members.get(network_id, ())
+
+    def endpoints(self, network_id: str) -> tuple[Endpoint, ...]:
+        return tuple(m.endpoint for m in self.members(network_id) if m.endpoint is not None)
+
+    def container_count(self, network_id: str) -> int:
+        return sum(1 for m in self.members(network_id) if m.endpoint is not None)
+
+    def resolve_container(self, ref: str) -> Container | None:
+        """A container by full id, unique id prefix, or name."""
+        if not ref:
+            return None
+        c = self.container_by_id.get(ref) or self.container_by_name.get(ref.lstrip("/"))
+        if c is not None:
+            return c
+        matches = [c for c in self.containers if c.id.startswith(ref)]
+        return matches[0] if len(matches) == 1 else None
+
+    def stack_sharers(self, container_id: str) -> tuple[Container, ...]:
+        """Containers running in this container's network stack (network_mode container:<it>)."""
+        return tuple(
+            c for c in self.containers
+            if c.mode == "container" and (o := self.resolve_container(c.stack_owner)) is not None and o.id == container_id
+        )
+
+    def networks_of(self, container: Container) -> tuple[Network, ...]:
+        """The networks a container really uses (through its stack owner when it shares one)."""
+        source = container
+        if container.mode == "container":
+            source = self.resolve_container(container.stack_owner) or container
+        return tuple(n for e in source.endpoints if (n := self.network_by_id.get(e.network_id)) is not None)
+
+    def gateways_of(self, network: Network) -> tuple[str, ...]:
+        """The network's gateways: from IPAM, else as its endpoints report them.
+
+        The default bridge's IPAM config has no gateway on some engines.
+        """
+        if network.gateways:
+            return network.gateways
+        seen: dict[str, None] = {}
+        for e in self.endpoints(network.id):
+            for gw in (e.gateway, e.ipv6_gateway):
+                if gw:
+                    seen.setdefault(gw, None)
+        return tuple(seen)
+
+    def published_ports(self) -> tuple[tuple[Container, Port], ...]:
+        return tuple((c, p) for c in self.containers for p in c.published_ports)
+
+    @cached_property
+    def host_port_clashes(self) -> frozenset[tuple[int, str]]:
+        """(host port, protocol) pairs published by more than one container."""
+        seen: dict[tuple[int, str], set[str]] = {}
+        for c, p in self.published_ports():
+            assert p.host_port is not None
+            seen.setdefault((p.host_port, p.protocol), set()).add(c.id)
+        return frozenset(k for k, ids in seen.items() if len(ids) > 1)
+
+
+def _replace(obj, **changes):
+    from dataclasses import replace
+
+    return replace(obj, **changes)

@@ -1,0 +1,195 @@
+"""Labelled resources that netui creates for one purpose (demo, tests, benchmarks).
+
+Every network and container made through a Workspace carries its label and a
+name prefix, and `remove_all` removes those and nothing else: a developer's
+engine may hold other work.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Mapping, Sequence
+
+from netui.engine.client import Engine, EngineError, NotFound
+
+ContainerNetworks = Sequence[str | tuple[str, Sequence[str]]]
+
+
+class Workspace:
+    def __init__(self, engine: Engine, label: str, value: str = "1", prefix: str = "") -> None:
+        self.engine = engine
+        self.label = label
+        self.value = value
+        self.prefix = prefix
+        self.networks: list[str] = []
+        self.containers: list[str] = []
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {self.label: self.value}
+
+    def name(self, short: str) -> str:
+        return f"{self.prefix}{short}"
+
+    def network(
+        self,
+        short: str,
+        *,
+        driver: str = "bridge",
+        subnet: str | None = None,
+        gateway: str | None = None,
+        internal: bool = False,
+        attachable: bool = False,
+        ipv6: bool = False,
+        options: Mapping[str, str] | None = None,
+        labels: Mapping[str, str] | None = None,
+    ) -> str:
+        """Create a network; returns its id."""
+        api = self.engine.api
+        ipam = None
+        if subnet:
+            pool = {"subnet": subnet}
+            if gateway:
+                pool["gateway"] = gateway
+            ipam = {"Driver": "default", "Config": [{k.capitalize(): v for k, v in pool.items()}]}
+        res = self.engine.call(
+            api.create_network,
+            self.name(short),
+            driver=driver,
+            internal=internal,
+            attachable=attachable,
+            enable_ipv6=ipv6,
+            options=dict(options or {}),
+            ipam=ipam,
+            labels={**(labels or {}), **self.labels},
+            check_duplicate=True,
+        )
+        nid = res["Id"]
+        self.networks.append(nid)
+        return nid
+
+    def container(
+        self,
+        short: str,
+        image: str,
+        command: Sequence[str] = ("sleep", "86400"),
+        *,
+        networks: ContainerNetworks = (),
+        network_mode: str | None = None,
+        ports: Mapping[int | str, int | None | tuple[str, int | None]] | None = None,
+        labels: Mapping[str, str] | None = None,
+        start: bool = True,
+        hostname: str | None = None,
+    ) -> str:
+        """Create (and start) a container; returns its id.
+
+        `networks`: names or (name, aliases); the first is attached at create
+        time, the rest connected before start. `ports`: container port ->
+        host port (None: the engine picks a free one) or (host ip, host port).
+        """
+        api = self.engine.api
+        nets = [(n, ()) if isinstance(n, str) else (n[0], tuple(n[1])) for n in networks]
+        mode = network_mode or (nets[0][0] if nets else None)
+        port_bindings = dict(ports or {})
+        host_config = api.create_host_config(
+            network_mode=mode,
+            port_bindings=port_bindings or None,
+            init=False,
+        )
+        networking_config = None
+        if nets and not network_mode:
+            first, aliases = nets[0]
+            networking_config = api.create_networking_config(
+                {first: api.create_endpoint_config(aliases=list(aliases) or None)}
+            )
+        res = self.engine.call(
+            api.create_container,
+            image,
+            command=list(command),
+            name=self.name(short),
+            labels={**(labels or {}), **self.labels},
+            host_config=host_config,
+            networking_config=networking_config,
+            ports=[_port_spec(p) for p in port_bindings] or None,
+            hostname=hostname,
+            stop_signal="SIGKILL",
+        )
+        cid = res["Id"]
+        self.containers.append(cid)
+        for net, aliases in nets[1:] if not network_mode else ():
+            self.engine.call(api.connect_container_to_network, cid, net, aliases=list(aliases) or None)
+        if start:
+            self.engine.call(api.start, cid)
+        return cid
+
+    def remove_all(self) -> list[str]:
+        """Remove what this workspace made, plus anything else with its label and prefix.
+
+        Returns what was removed ("container x", "network y"). Keeps going past
+        errors and raises the first one at the end, so one stuck resource does
+        not leave the others behind.
+        """
+        api = self.engine.api
+        removed: list[str] = []
+        first_error: EngineError | None = None
+        flt = {"label": [f"{self.label}={self.value}"]}
+        try:
+            listed = self.engine.call(api.containers, all=True, filters=flt)
+        except EngineError as exc:
+            listed, first_error = [], exc
+        ids = dict.fromkeys(self.containers)
+        for c in listed:
+            names = [n.lstrip("/") for n in c.get("Names") or []]
+            if any(n.startswith(self.prefix) for n in names):
+                ids.setdefault(c["Id"])
+        # Containers sharing another's stack go first, or the owner cannot be removed.
+        for cid in sorted(ids, key=lambda i: 0 if _shares_stack(listed, i) else 1):
+            try:
+                name = self.engine.call(api.inspect_container, cid)["Name"].lstrip("/")
+                self.engine.call(api.remove_container, cid, force=True, v=True)
+                removed.append(f"container {name}")
+            except NotFound:
+                pass
+            except EngineError as exc:
+                first_error = first_error or exc
+        try:
+            listed_nets = self.engine.call(api.networks, filters=flt)
+        except EngineError as exc:
+            listed_nets, first_error = [], first_error or exc
+        nids = dict.fromkeys(self.networks)
+        for n in listed_nets:
+            if str(n.get("Name", "")).startswith(self.prefix):
+                nids.setdefault(n["Id"])
+        for nid in nids:
+            try:
+                info = self.engine.call(api.inspect_network, nid)
+                # Our network must go even if something else was connected to it.
+                for cid in info.get("Containers") or {}:
+                    try:
+                        self.engine.call(api.disconnect_container_from_network, cid, nid, force=True)
+                    except EngineError:
+                        pass
+                self.engine.call(api.remove_network, nid)
+                removed.append(f"network {info['Name']}")
+            except NotFound:
+                pass
+            except EngineError as exc:
+                first_error = first_error or exc
+        self.containers.clear()
+        self.networks.clear()
+        if first_error is not None:
+            raise first_error
+        return removed
+
+
+def _port_spec(p: int | str) -> int | tuple[int, str]:
+    if isinstance(p, str) and "/" in p:
+        port, proto = p.split("/", 1)
+        return (int(port), proto)
+    return int(p)
+
+
+def _shares_stack(listed: Iterable[dict], cid: str) -> bool:
+    for c in listed:
+        if c.get("Id") == cid:
+            return str((c.get("HostConfig") or {}).get("NetworkMode", "")).startswith("container:")
+    return False

@@ -1,0 +1,79 @@
+"""Shared fixtures: a real Docker engine and labelled, always-removed resources.
+
+Engine tests need a running engine. Locally, without one, they are skipped with
+the reason; with NETUI_REQUIRE_ENGINE=1 (set by `make test` and CI) a missing
+engine is an error, so CI can never go green by skipping them.
+
+Every resource a test creates carries the label netui.test=1 and a name prefix
+unique to the test, and is removed in teardown even when the test fails.
+Nothing else on the engine is touched.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from netui.engine.client import Engine, EngineError
+from netui.engine.image import LOCAL_IMAGE, ensure_local_image
+from netui.engine.workspace import Workspace
+
+TEST_LABEL = "netui.test"
+NOPING_IMAGE = "netui/busybox:noping"
+
+
+def _require_engine() -> bool:
+    return os.environ.get("NETUI_REQUIRE_ENGINE", "") not in ("", "0")
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    eng = Engine()
+    try:
+        eng.connect()
+    except EngineError as exc:
+        if _require_engine():
+            pytest.fail(f"NETUI_REQUIRE_ENGINE is set but no engine answers: {exc}", pytrace=False)
+        pytest.skip(f"no Docker engine: {exc}")
+    yield eng
+    eng.close()
+
+
+@pytest.fixture(scope="session")
+def image(engine: Engine) -> str:
+    ensure_local_image(engine)
+    return LOCAL_IMAGE
+
+
+@pytest.fixture(scope="session")
+def noping_image(engine: Engine) -> str:
+    """An image whose only tool is sleep: no shell, no ping, no nslookup."""
+    ensure_local_image(engine, NOPING_IMAGE, applets=("sleep",))
+    return NOPING_IMAGE
+
+
+def new_prefix() -> str:
+    return f"netuitest-{uuid.uuid4().hex[:6]}-"
+
+
+def _lab(engine: Engine, image: str):
+    ws = Workspace(engine, TEST_LABEL, "1", prefix=new_prefix())
+    ws.image = image  # type: ignore[attr-defined]
+    try:
+        yield ws
+    finally:
+        ws.remove_all()
+
+
+@pytest.fixture
+def lab(engine: Engine, image: str):
+    """A Workspace for one test: labelled, prefixed, removed afterwards."""
+    yield from _lab(engine, image)
+
+
+@pytest.fixture(scope="module")
+def module_lab(engine: Engine, image: str):
+    """A Workspace shared by the tests of one module, for scenarios they only read."""
+    yield from _lab(engine, image)

@@ -1,0 +1,164 @@
+"""The snapshot against a real engine: the seed scenario, compared with what
+`docker network inspect` / `docker inspect` report, and the cost of refreshes."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import pytest
+
+from netui.engine.diff import diff
+from netui.engine.schema import from_dict, to_dict
+from netui.engine.topology import TopologyReader
+
+pytestmark = pytest.mark.engine
+
+
+@pytest.fixture(scope="module")
+def seed(module_lab, engine):
+    """The seed tutorial's world, plus every network mode. Tests only read it."""
+    lab = module_lab
+    img = lab.image
+    custom = lab.network("my_custom_network", subnet="10.231.7.0/24")
+    second = lab.network("second")
+    c1 = lab.container("container1", img, networks=[lab.name("my_custom_network")])
+    c2 = lab.container("container2", img, networks=[lab.name("my_custom_network"), (lab.name("second"), ["db", "primary-db"])])
+    web = lab.container("web", img, ["httpd", "-f", "-p", "80"], ports={80: None})
+    none = lab.container("isolated", img, network_mode="none")
+    host = lab.container("hostnet", img, network_mode="host")
+    shared = lab.container("sidecar", img, network_mode=f"container:{c1}")
+    return dict(custom=custom, second=second, c1=c1, c2=c2, web=web, none=none, host=host, shared=shared)
+
+
+def test_seed_matches_engine_inspect(engine, seed, module_lab):
+    snap = TopologyReader(engine).read()
+    api = engine.api
+    mine = {seed[k] for k in ("c1", "c2", "web", "none", "host", "shared")}
+    assert mine <= set(snap.container_by_id)
+
+    # Every endpoint the engine reports for our networks is in the snapshot, identically.
+    for nid in (seed["custom"], seed["second"]):
+        inspected = api.inspect_network(nid)
+        net = snap.network_by_id[nid]
+        assert net.name == inspected["Name"]
+        assert net.subnets == tuple(c["Subnet"] for c in inspected["IPAM"]["Config"])
+        assert net.label("netui.test") == "1"
+        eps = {e.container_id: e for e in snap.endpoints(nid)}
+        assert set(eps) == set(inspected["Containers"])
+        for cid, info in inspected["Containers"].items():
+            e = eps[cid]
+            assert e.ipv4_cidr == info["IPv4Address"]
+            assert e.mac == info["MacAddress"]
+            assert e.endpoint_id == info["EndpointID"]
+
+    custom = snap.network_by_id[seed["custom"]]
+    assert custom.subnets == ("10.231.7.0/24",)
+    assert not custom.builtin and custom.has_dns
+
+    # Aliases and ports, from docker inspect of each container.
+    for key in ("c1", "c2", "web"):
+        ins = api.inspect_container(seed[key])
+        c = snap.container_by_id[seed[key]]
+        for net_name, info in ins["NetworkSettings"]["Networks"].items():
+            e = c.endpoint_on(info["NetworkID"])
+            assert e is not None, net_name
+            assert e.ipv4 == info["IPAddress"]
+            assert e.mac == info["MacAddress"]
+            assert set(e.aliases) == set(info.get("Aliases") or [])
+            if info.get("DNSNames"):
+                assert set(e.dns_names) == set(info["DNSNames"])
+        bindings = ins["NetworkSettings"]["Ports"] or {}
+        published = {
+            (int(spec.split("/")[0]), spec.split("/")[1], b["HostIp"], int(b["HostPort"]))
+            for spec, binds in bindings.items() for b in (binds or [])
+        }
+        assert {(p.container_port, p.protocol, p.host_ip, p.host_port) for p in c.published_ports} == published
+
+    c2 = snap.container_by_id[seed["c2"]]
+    on_second = c2.endpoint_on(seed["second"])
+    assert {"db", "primary-db"} <= set(on_second.aliases)
+    assert ipaddress.ip_address(c2.endpoint_on(seed["custom"]).ipv4) in ipaddress.ip_network("10.231.7.0/24")
+
+    web = snap.container_by_id[seed["web"]]
+    assert web.published_ports and all(p.host_port for p in web.published_ports)
+    assert snap.networks_of(web)[0].is_default_bridge
+
+    # Network modes: none and host join the builtin networks; container:<x> shares x's stack.
+    none = snap.container_by_id[seed["none"]]
+    assert none.mode == "none" and [n.name for n in snap.networks_of(none)] == ["none"]
+    host = snap.container_by_id[seed["host"]]
+    assert host.mode == "host" and [n.name for n in snap.networks_of(host)] == ["host"]
+    shared = snap.container_by_id[seed["shared"]]
+    assert shared.mode == "container" and shared.endpoints == ()
+    assert snap.resolve_container(shared.stack_owner).id == seed["c1"]
+    assert [n.id for n in snap.networks_of(shared)] == [seed["custom"]]
+    members = {m.container.id: m for m in snap.members(seed["custom"])}
+    assert members[seed["shared"]].via.id == seed["c1"] and members[seed["shared"]].endpoint is None
+    assert snap.container_count(seed["custom"]) == 2
+
+
+def test_containers_reach_each_other_by_name(engine, seed, module_lab):
+    """The seed's step 3 on the real engine: container1 pings container2 by name."""
+    api = engine.api
+    target = module_lab.name("container2")
+    ex = api.exec_create(seed["c1"], ["ping", "-c", "1", "-W", "2", target])
+    out = api.exec_start(ex["Id"]).decode()
+    assert api.exec_inspect(ex["Id"])["ExitCode"] == 0, out
+    snap = TopologyReader(engine).read()
+    ip = snap.container_by_id[seed["c2"]].endpoint_on(seed["custom"]).ipv4
+    assert ip in out
+
+
+def test_refresh_costs_two_requests_when_nothing_changed(engine, seed, lab):
+    extra = lab.network("extra")
+    reader = TopologyReader(engine)
+    first = reader.read()
+    before = engine.counter.snapshot()
+    second = reader.read()
+    assert engine.counter.snapshot() - before == 2
+    # Only the time differs; the same topology.
+    assert not diff(first, second).networks and not diff(first, second).endpoints
+    # A change re-inspects only the container that changed: 2 list calls + 1 inspect.
+    engine.api.connect_container_to_network(seed["c1"], extra, aliases=["cache"])
+    try:
+        before = engine.counter.snapshot()
+        third = reader.read()
+        assert engine.counter.snapshot() - before == 3
+        e = third.container_by_id[seed["c1"]].endpoint_on(extra)
+        assert e is not None and "cache" in e.aliases
+        d = diff(second, third)
+        assert [x.key for x in d.endpoints.added] == [(extra, seed["c1"])]
+    finally:
+        engine.api.disconnect_container_from_network(seed["c1"], extra)
+
+
+def test_read_lists_first_then_details(engine, seed):
+    """The explorer paints after the two list calls; aliases arrive after."""
+    reader = TopologyReader(engine)
+    snap, pending = reader.read_lists()
+    assert seed["c2"] in pending
+    assert seed["web"] not in pending  # default bridge only: nothing to inspect
+    full = reader.complete(snap, pending)
+    assert "db" in full.container_by_id[seed["c2"]].endpoint_on(seed["second"]).aliases
+    assert all(c.details for c in full.containers)
+
+
+def test_dump_json_round_trips(engine, seed):
+    snap = TopologyReader(engine).read()
+    again = from_dict(to_dict(snap))
+    assert again.networks == snap.networks
+    assert again.containers == snap.containers
+    assert again.engine == snap.engine
+
+
+def test_container_removed_between_list_and_inspect(engine, lab):
+    """A container gone before its inspect is left out quietly, not an error."""
+    reader = TopologyReader(engine)
+    lab.network("n")
+    cid = lab.container("gone", lab.image, networks=[lab.name("n")])
+    snap, pending = reader.read_lists()
+    assert cid in pending
+    engine.api.remove_container(cid, force=True)
+    full = reader.complete(snap, pending)
+    assert not full.container_by_id[cid].details
+    assert cid not in reader.read().container_by_id
