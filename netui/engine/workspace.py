@@ -79,6 +79,7 @@ class Workspace:
         labels: Mapping[str, str] | None = None,
         start: bool = True,
         hostname: str | None = None,
+        exposed: Sequence[int | str] = (),
     ) -> str:
         """Create (and start) a container; returns its id.
 
@@ -109,7 +110,7 @@ class Workspace:
             labels={**(labels or {}), **self.labels},
             host_config=host_config,
             networking_config=networking_config,
-            ports=[_port_spec(p) for p in port_bindings] or None,
+            ports=[_port_spec(p) for p in (*port_bindings, *exposed)] or None,
             hostname=hostname,
             stop_signal="SIGKILL",
         )

@@ -1,0 +1,85 @@
+"""The explorer's filter: which networks and containers match what the user typed.
+
+A query is one or more words; an item matches when every word is found
+(case-insensitively) in its name, id, driver, subnet, gateway, IP, MAC,
+alias / DNS name, label key or value, or compose project. A word that is an IP
+address also matches the networks whose subnet contains it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from netui.engine.model import Member, Network, Snapshot
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str = ""
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(w.casefold() for w in self.text.split())
+
+    def __bool__(self) -> bool:
+        return bool(self.words)
+
+
+def _network_haystack(n: Network) -> str:
+    parts = [n.name, n.id, n.driver, n.scope, *n.subnets, *n.gateways, *n.flags, n.compose_project]
+    parts += [f"{k}={v}" for k, v in n.labels]
+    return "\n".join(parts).casefold()
+
+
+def _member_haystack(m: Member) -> str:
+    c, e = m.container, m.endpoint
+    parts = [c.name, c.id, c.image, c.state, c.compose_project, c.compose_service]
+    parts += [f"{k}={v}" for k, v in c.labels]
+    if e is not None:
+        parts += [e.ipv4, e.ipv6, e.mac, *e.names]
+    for p in c.ports:
+        if p.published:
+            parts.append(f"{p.host_ip}:{p.host_port}")
+        parts.append(str(p.container_port))
+    return "\n".join(parts).casefold()
+
+
+def _word_in_subnet(word: str, n: Network) -> bool:
+    try:
+        ipaddress.ip_address(word)
+    except ValueError:
+        return False
+    return n.contains(word)
+
+
+def network_matches_itself(q: Query, n: Network) -> bool:
+    hay = _network_haystack(n)
+    return all(w in hay or _word_in_subnet(w, n) for w in q.words)
+
+
+def member_matches(q: Query, m: Member) -> bool:
+    hay = _member_haystack(m)
+    return all(w in hay for w in q.words)
+
+
+def visible_networks(snap: Snapshot, q: Query) -> tuple[Network, ...]:
+    """Networks that match, themselves or through one of their containers."""
+    if not q:
+        return snap.networks
+    return tuple(
+        n for n in snap.networks
+        if network_matches_itself(q, n) or any(member_matches(q, m) for m in snap.members(n.id))
+    )
+
+
+def visible_members(snap: Snapshot, network: Network, q: Query) -> tuple[Member, ...]:
+    """A network's containers under the filter: those that match; if none
+    does, all of them when the network itself matches (by name, subnet…)."""
+    members = snap.members(network.id)
+    if not q:
+        return members
+    matching = tuple(m for m in members if member_matches(q, m))
+    if matching or not network_matches_itself(q, network):
+        return matching
+    return members

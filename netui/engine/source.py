@@ -1,0 +1,141 @@
+"""Where the explorer's topology comes from: a live engine, or a recorded dump.
+
+Both offer the same blocking calls, made by the UI from worker threads.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Iterator, Protocol
+
+from netui.engine.client import Engine, EngineError
+from netui.engine.events import EventStream, TopologyEvent
+from netui.engine.model import EngineInfo, Snapshot
+from netui.engine.schema import SchemaError, from_dict
+from netui.engine.topology import TopologyReader
+
+
+class Events(Protocol):
+    def __iter__(self) -> Iterator[TopologyEvent]: ...
+    def close(self) -> None: ...
+
+
+class Source(Protocol):
+    live: bool
+    writable: bool
+    description: str
+
+    def connect(self) -> EngineInfo: ...
+    def read_lists(self) -> tuple[Snapshot, tuple[str, ...]]: ...
+    def complete(self, snap: Snapshot, pending: tuple[str, ...]) -> Snapshot: ...
+    def open_events(self) -> Events: ...
+    def close(self) -> None: ...
+
+
+class EngineSource:
+    """A live engine: two list calls per refresh, events for changes."""
+
+    live = True
+    writable = True
+
+    def __init__(self, host: str | None = None, engine: Engine | None = None) -> None:
+        self.engine = engine or Engine(host)
+        self.reader = TopologyReader(self.engine)
+        self._streams: set[EventStream] = set()
+        self._lock = threading.Lock()
+
+    @property
+    def description(self) -> str:
+        return self.engine.info.label
+
+    def connect(self) -> EngineInfo:
+        return self.engine.connect()
+
+    def read_lists(self) -> tuple[Snapshot, tuple[str, ...]]:
+        return self.reader.read_lists()
+
+    def complete(self, snap: Snapshot, pending: tuple[str, ...]) -> Snapshot:
+        return self.reader.complete(snap, pending)
+
+    def open_events(self) -> EventStream:
+        stream = EventStream(self.engine).open()
+        with self._lock:
+            self._streams.add(stream)
+        return stream
+
+    def forget_stream(self, stream: Events) -> None:
+        with self._lock:
+            self._streams.discard(stream)  # type: ignore[arg-type]
+
+    @property
+    def open_streams(self) -> int:
+        with self._lock:
+            return len(self._streams)
+
+    def close(self) -> None:
+        with self._lock:
+            streams, self._streams = set(self._streams), set()
+        for s in streams:
+            s.close()
+        self.engine.close()
+
+
+class _NoEvents:
+    """A recorded topology never changes: iterating blocks until closed."""
+
+    def __init__(self) -> None:
+        self._closed = threading.Event()
+
+    def __iter__(self) -> Iterator[TopologyEvent]:
+        self._closed.wait()
+        return iter(())
+
+    def close(self) -> None:
+        self._closed.set()
+
+
+class ReplaySource:
+    """A topology saved with `netui dump --json`: offline and read-only."""
+
+    live = False
+    writable = False
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            data = json.loads(self.path.read_text())
+        except OSError as exc:
+            raise EngineError(f"cannot read {self.path}: {exc.strerror or exc}") from None
+        except ValueError as exc:
+            raise EngineError(f"{self.path} is not JSON: {exc}") from None
+        try:
+            self.snapshot = from_dict(data)
+        except SchemaError as exc:
+            raise EngineError(f"{self.path}: {exc}") from None
+        self._events: list[_NoEvents] = []
+
+    @property
+    def description(self) -> str:
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(self.snapshot.taken_at)) if self.snapshot.taken_at else "?"
+        return f"replay of {self.path.name} (recorded {when} from {self.snapshot.engine.label})"
+
+    def connect(self) -> EngineInfo:
+        return self.snapshot.engine
+
+    def read_lists(self) -> tuple[Snapshot, tuple[str, ...]]:
+        return self.snapshot, ()
+
+    def complete(self, snap: Snapshot, pending: tuple[str, ...]) -> Snapshot:
+        return snap
+
+    def open_events(self) -> _NoEvents:
+        ev = _NoEvents()
+        self._events.append(ev)
+        return ev
+
+    def close(self) -> None:
+        for ev in self._events:
+            ev.close()

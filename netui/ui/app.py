@@ -1,0 +1,474 @@
+"""The netui explorer: networks, their containers, ports and details, live.
+
+Data flow: worker threads call the engine layer (connect, the event stream,
+snapshot reads) and post messages; the app applies each new snapshot to the
+panes in place. The event stream drives refreshes (debounced); a periodic
+resync is the safety net. When the engine goes away the last topology stays
+on screen, marked stale, and the app reconnects with backoff.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Iterable
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Footer
+
+from netui.engine.client import EngineError, explain
+from netui.engine.model import Snapshot
+from netui.engine.query import Query, visible_members, visible_networks
+from netui.engine.source import EngineSource, ReplaySource, Source
+from netui.ui.messages import (
+    ConnectFailed,
+    Connected,
+    RefreshDone,
+    RefreshFailed,
+    SnapshotReady,
+    StreamEnded,
+    StreamOpened,
+    TopologyChanged,
+)
+from netui.ui.paths import stylesheets
+from netui.ui.screens.help_screen import HelpScreen, help_sections
+from netui.ui.widgets.containers_table import ContainersTable
+from netui.ui.widgets.details_pane import DetailsPane
+from netui.ui.widgets.filter_bar import FilterBar
+from netui.ui.widgets.keyed_table import KeyedTable
+from netui.ui.widgets.networks_table import NetworksTable
+from netui.ui.widgets.ports_table import PortsTable
+from netui.ui.widgets.status_bar import StatusBar
+
+DEBOUNCE = 0.03  # seconds to gather a burst of events into one refresh
+BACKOFF = (0.25, 0.5, 1.0, 2.0)  # reconnect delays; the last one repeats
+PANES = ("networks", "containers", "ports", "details")
+
+
+class NetuiApp(App[int]):
+    TITLE = "netui"
+    CSS_PATH = stylesheets()
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    ENABLE_COMMAND_PALETTE = True
+    AUTO_FOCUS = "#networks"
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit", tooltip="quit netui"),
+        Binding("question_mark", "help", "Help", tooltip="this screen"),
+        Binding("slash", "filter", "Filter", tooltip="filter by name, subnet, IP, MAC, alias or label"),
+        Binding("r", "refresh", "Refresh", tooltip="read the topology again now (or reconnect)"),
+        Binding("escape", "back", "Back", show=False, tooltip="go back a pane, or clear the filter"),
+        Binding("tab", "focus_next", "Next pane", show=False, tooltip="next pane"),
+        Binding("shift+tab", "focus_previous", "Previous pane", show=False, tooltip="previous pane"),
+    ]
+
+    def __init__(
+        self,
+        source: Source,
+        *,
+        read_only: bool = False,
+        interval: float = 30.0,
+        probe_image: str | None = None,
+        theme: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.source = source
+        self.read_only = read_only or not source.writable
+        self.interval = interval
+        self.probe_image = probe_image
+        if theme:
+            self.theme = theme
+        self.snapshot: Snapshot | None = None
+        self.query_text = Query("")
+        self.selected_network: str | None = None
+        self.detail_source = "networks"
+        self.state = "connecting"
+        # worker bookkeeping
+        self._attempt = 0
+        self._generation = 0
+        self._refresh_seq = 0
+        self._applied_seq = -1
+        self._refreshing = False
+        self._refresh_again = False
+        self._debounce: Timer | None = None
+        self._resync: Timer | None = None
+        self._retry: Timer | None = None
+        self._shutting_down = False
+        self.stats = {"snapshots": 0, "events": 0, "refreshes": 0}
+
+    # -- layout -------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield NetworksTable(id="networks")
+                yield ContainersTable(id="containers")
+                yield PortsTable(id="ports")
+            yield DetailsPane(id="details")
+        yield FilterBar(id="filter")
+        yield Footer()
+
+    @property
+    def networks(self) -> NetworksTable:
+        return self.screen.query_one("#networks", NetworksTable)
+
+    @property
+    def containers(self) -> ContainersTable:
+        return self.screen.query_one("#containers", ContainersTable)
+
+    @property
+    def ports(self) -> PortsTable:
+        return self.screen.query_one("#ports", PortsTable)
+
+    @property
+    def details(self) -> DetailsPane:
+        return self.screen.query_one("#details", DetailsPane)
+
+    @property
+    def status(self) -> StatusBar:
+        return self.screen.query_one("#status", StatusBar)
+
+    def on_mount(self) -> None:
+        self.networks.border_title = "Networks"
+        self.containers.border_title = "Containers"
+        self.ports.border_title = "Published ports"
+        self.details.show_nothing("Connecting to the engine…")
+        self.status.set(read_only=self.read_only, engine=self.source.description if not self.source.live else "")
+        self.networks.focus()
+        self._start_connect()
+
+    def on_unmount(self) -> None:
+        self._shutting_down = True
+        self.source.close()
+
+    # -- connection -----------------------------------------------------------------
+    def _set_state(self, state: str, detail: str = "") -> None:
+        self.state = state
+        stale = state in ("disconnected", "reconnecting") and self.snapshot is not None
+        self.status.set(state=state, detail=detail, stale=stale)
+        self.screen.query_one("#main").set_class(stale, "-stale")
+
+    def _start_connect(self) -> None:
+        self._retry = None
+        if self._shutting_down:
+            return
+        self._attempt += 1
+        if self.state != "disconnected":
+            self._set_state("connecting" if self.snapshot is None else "reconnecting")
+        self._connect_worker(self._attempt)
+
+    @work(thread=True, exclusive=True, group="connect", exit_on_error=False)
+    def _connect_worker(self, attempt: int) -> None:
+        try:
+            info = self.source.connect()
+        except Exception as exc:
+            self.post_message(ConnectFailed(explain(exc, self.source.description), attempt))
+            return
+        self.post_message(Connected(info, attempt))
+
+    def on_connected(self, msg: Connected) -> None:
+        self._backoff_step = 0
+        if not self.source.live:
+            self.status.set(state="replay", engine=self.source.description)
+            self.state = "replay"
+            self.request_refresh()
+            return
+        self.status.set(engine=msg.info.label)
+        self._generation += 1
+        self._events_worker(self._generation)
+
+    def on_connect_failed(self, msg: ConnectFailed) -> None:
+        self._schedule_reconnect(str(msg.error))
+        if self.snapshot is None:
+            self.details.show_nothing(f"Cannot reach the engine: {msg.error}\n\nnetui keeps trying; q quits.")
+
+    def _schedule_reconnect(self, reason: str) -> None:
+        if self._shutting_down or self._retry is not None:
+            return
+        step = getattr(self, "_backoff_step", 0)
+        delay = BACKOFF[min(step, len(BACKOFF) - 1)]
+        self._backoff_step = step + 1
+        self._set_state("disconnected", f"{reason} · retrying in {delay:g} s")
+        self._retry = self.set_timer(delay, self._start_connect)
+
+    @work(thread=True, group="events", exit_on_error=False)
+    def _events_worker(self, generation: int) -> None:
+        try:
+            stream = self.source.open_events()
+        except Exception as exc:
+            self.post_message(StreamEnded(generation, str(explain(exc, self.source.description))))
+            return
+        self.post_message(StreamOpened(generation))
+        reason = "the engine's event stream ended"
+        try:
+            for event in stream:
+                if generation != self._generation or self._shutting_down:
+                    return
+                self.post_message(TopologyChanged(event))
+        except Exception as exc:  # the stream itself ends quietly; anything else is reported
+            reason = str(explain(exc, self.source.description))
+        finally:
+            stream.close()
+            forget = getattr(self.source, "forget_stream", None)
+            if forget is not None:
+                forget(stream)
+        self.post_message(StreamEnded(generation, reason))
+
+    def on_stream_opened(self, msg: StreamOpened) -> None:
+        if msg.generation != self._generation:
+            return
+        # Subscribed first, then read: no change can fall between the two.
+        self.request_refresh()
+        if self._resync is None:
+            self._resync = self.set_interval(self.interval, self._periodic_resync)
+
+    def on_stream_ended(self, msg: StreamEnded) -> None:
+        if msg.generation != self._generation or self._shutting_down:
+            return
+        self._generation += 1
+        self._set_state("reconnecting", msg.reason)
+        self._schedule_reconnect(msg.reason)
+
+    def _periodic_resync(self) -> None:
+        if self.state == "live":
+            self.request_refresh()
+
+    def on_topology_changed(self, msg: TopologyChanged) -> None:
+        self.stats["events"] += 1
+        if self._debounce is None:
+            self._debounce = self.set_timer(DEBOUNCE, self._debounced)
+
+    def _debounced(self) -> None:
+        self._debounce = None
+        self.request_refresh()
+
+    # -- refresh --------------------------------------------------------------------
+    def request_refresh(self) -> None:
+        """Read the topology now; if a read is running, once more after it."""
+        if self._refreshing:
+            self._refresh_again = True
+            return
+        self._refreshing = True
+        self._refresh_seq += 1
+        self.stats["refreshes"] += 1
+        self._refresh_worker(self._refresh_seq)
+
+    @work(thread=True, group="refresh", exit_on_error=False)
+    def _refresh_worker(self, seq: int) -> None:
+        try:
+            snap, pending = self.source.read_lists()
+            self.post_message(SnapshotReady(snap, seq, final=not pending))
+            if pending:
+                self.post_message(SnapshotReady(self.source.complete(snap, pending), seq, final=True))
+        except Exception as exc:
+            self.post_message(RefreshFailed(explain(exc, self.source.description), seq))
+        finally:
+            self.post_message(RefreshDone(seq))
+
+    def on_refresh_done(self, msg: RefreshDone) -> None:
+        self._refreshing = False
+        if self._refresh_again and not self._shutting_down:
+            self._refresh_again = False
+            self.request_refresh()
+
+    def on_refresh_failed(self, msg: RefreshFailed) -> None:
+        if msg.error.kind in ("unreachable", "permission", "too-old"):
+            # The event worker notices too; make sure we reconnect either way.
+            self._generation += 1
+            self._schedule_reconnect(str(msg.error))
+        else:
+            self.notify(str(msg.error), title="Refresh failed", severity="error")
+
+    def on_snapshot_ready(self, msg: SnapshotReady) -> None:
+        if msg.sequence < self._applied_seq:
+            return  # an older read finishing late
+        # The second half of a read (aliases and DNS names arriving) is not news: no flash.
+        flash = msg.sequence != self._applied_seq
+        self._applied_seq = msg.sequence
+        self.snapshot = msg.snapshot
+        self.stats["snapshots"] += 1
+        if self.state in ("connecting", "reconnecting", "disconnected"):
+            self._set_state("live")
+        self.status.set(
+            updated=msg.snapshot.taken_at or time.time(),
+            networks=len(msg.snapshot.networks),
+            containers=len(msg.snapshot.containers),
+            stale=False,
+        )
+        self.refresh_view(flash=flash)
+
+    # -- showing -------------------------------------------------------------------
+    def refresh_view(self, flash: bool = True) -> None:
+        snap = self.snapshot
+        if snap is None:
+            return
+        self.networks.show(snap, visible_networks(snap, self.query_text), flash=flash)
+        self._show_network(self.networks.current_key, flash=flash)
+
+    def _show_network(self, network_id: str | None, flash: bool = True) -> None:
+        snap = self.snapshot
+        if snap is None:
+            return
+        self.selected_network = network_id
+        net = snap.network_by_id.get(network_id or "")
+        members = visible_members(snap, net, self.query_text) if net else ()
+        self.containers.show(snap, net, members, flash=flash)
+        self.ports.show(snap, tuple(m.container for m in members), net.name if net else None, flash=flash)
+        self._show_details()
+
+    def _show_details(self) -> None:
+        snap = self.snapshot
+        if snap is None:
+            return
+        container_id = None
+        if self.detail_source == "containers":
+            container_id = self.containers.current_key
+        elif self.detail_source == "ports" and self.ports.current_key:
+            container_id = self.ports.current_key.split("|", 1)[0]
+        c = snap.container_by_id.get(container_id or "")
+        if c is not None:
+            self.details.show_container(snap, c)
+            return
+        net = snap.network_by_id.get(self.selected_network or "")
+        if net is not None:
+            self.details.show_network(snap, net)
+        elif self.query_text:
+            self.details.show_nothing("Nothing matches the filter. Esc clears it.")
+        else:
+            self.details.show_nothing("No networks.")
+
+    def on_keyed_table_current_changed(self, msg: KeyedTable.CurrentChanged) -> None:
+        if msg.table is self.networks:
+            if msg.key != self.selected_network:
+                self._show_network(msg.key)
+        elif msg.table.id == self.detail_source:
+            self._show_details()
+
+    @property
+    def _details_only(self) -> bool:
+        """Narrow layout with the details pane shown in place of the tables."""
+        return self.screen.has_class("-narrow") and self.screen.has_class("-show-details")
+
+    def on_descendant_focus(self, event) -> None:
+        widget = event.widget
+        if self._details_only and not isinstance(widget, DetailsPane):
+            # Textual moves focus off the tables as they are hidden: not the user's choice.
+            self.call_after_refresh(self.details.focus)
+            return
+        if isinstance(widget, KeyedTable) and widget.id in PANES:
+            if widget.id != self.detail_source:
+                self.detail_source = widget.id
+                self._show_details()
+
+    # -- actions ---------------------------------------------------------------------
+    def action_focus_pane(self, name: str) -> None:
+        self.screen.set_class(name == "details", "-show-details")
+        widget = self.screen.query_one(f"#{name}", Widget)
+        self.call_after_refresh(widget.focus)
+
+    def action_focus_next(self) -> None:
+        if self._details_only:
+            self.action_back()
+        else:
+            super().action_focus_next()
+
+    def action_focus_previous(self) -> None:
+        if self._details_only:
+            self.action_back()
+        else:
+            super().action_focus_previous()
+
+    def action_back(self) -> None:
+        focused = self.focused
+        if isinstance(focused, DetailsPane) or self._details_only:
+            target = self.detail_source if self.detail_source in ("containers", "ports") else "networks"
+            self.action_focus_pane(target)
+        elif self.query_text:
+            self.set_filter("")
+        elif focused is self.containers or focused is self.ports:
+            self.action_focus_pane("networks")
+
+    def action_refresh(self) -> None:
+        if self.state in ("disconnected", "reconnecting"):
+            if self._retry is not None:
+                self._retry.stop()
+                self._retry = None
+            self._start_connect()
+        else:
+            self.request_refresh()
+        self.notify("Refreshing…", timeout=1)
+
+    def action_help(self) -> None:
+        panes = [("Networks", NetworksTable), ("Containers", ContainersTable), ("Ports", PortsTable), ("Details", DetailsPane), ("Filter", FilterBar)]
+        self.push_screen(HelpScreen(help_sections(self.BINDINGS, panes)))
+
+    def action_filter(self) -> None:
+        bar = self.screen.query_one("#filter", FilterBar)
+        bar.add_class("-active")
+        bar.focus()
+
+    def set_filter(self, text: str) -> None:
+        bar = self.screen.query_one("#filter", FilterBar)
+        if bar.value != text:
+            bar.value = text
+        self.query_text = Query(text)
+        bar.set_class(bool(text) or self.focused is bar, "-active")
+        self.status.set(filter=text)
+        self.refresh_view()
+
+    def on_filter_bar_filter_changed(self, msg: FilterBar.FilterChanged) -> None:
+        self.query_text = Query(msg.text)
+        self.status.set(filter=msg.text)
+        self.refresh_view()
+
+    def on_filter_bar_filter_done(self, msg: FilterBar.FilterDone) -> None:
+        bar = self.screen.query_one("#filter", FilterBar)
+        bar.set_class(not msg.cleared and bool(bar.value), "-active")
+        self.networks.focus()
+
+    def action_toggle_all_ports(self) -> None:
+        self.ports.action_toggle_all()
+
+    def action_toggle_dark(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Refresh now", "Read the whole topology from the engine again (r)", self.action_refresh)
+        yield SystemCommand("Filter", "Filter by name, subnet, IP, MAC, alias or label (/)", self.action_filter)
+        yield SystemCommand("Clear filter", "Show everything again (Esc)", lambda: self.set_filter(""))
+        yield SystemCommand("Toggle all published ports", "Ports of this network or of every container (a in the ports pane)", self.action_toggle_all_ports)
+        yield SystemCommand("Show keys", "Every key binding (?)", self.action_help)
+        yield SystemCommand("Toggle light / dark theme", "Switch between textual-light and textual-dark", self.action_toggle_dark)
+        for name in PANES:
+            yield SystemCommand(f"Go to {name}", f"Focus the {name} pane", lambda n=name: self.action_focus_pane(n))
+        for title, table in (("networks", NetworksTable), ("containers", ContainersTable), ("ports", PortsTable)):
+            for i, col in enumerate(table.COLUMNS):
+                yield SystemCommand(
+                    f"Sort {title} by {col.label.lower()}", f"Order the {title} pane by this column (s cycles)",
+                    lambda t=title, i=i: self.screen.query_one(f"#{t}", KeyedTable).sort_by(i, False),
+                )
+
+
+def run_app(args: argparse.Namespace) -> int:
+    source: Source
+    if args.replay:
+        source = ReplaySource(args.replay)
+    else:
+        source = EngineSource(args.host)
+    app = NetuiApp(source, read_only=args.read_only, interval=args.interval, probe_image=args.probe_image)
+    if args.theme:
+        if args.theme not in app.available_themes:
+            import sys
+
+            print(f"netui: unknown theme {args.theme!r}; choose from {', '.join(sorted(app.available_themes))}", file=sys.stderr)
+            return 2
+        app.theme = args.theme
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,247 @@
+"""Readable, teaching descriptions of a network or a container, for the details pane.
+
+Built from rich renderables; every engine string goes through `clean` into a
+`Text`, never into markup.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import time
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from netui.engine.model import Container, Network, Snapshot
+from netui.text import clean
+
+
+def _when(created: str | int | float, now: float) -> str:
+    """An absolute time and how long before `now` (the snapshot's time, so replays read the same)."""
+    try:
+        if isinstance(created, (int, float)):
+            ts = float(created)
+        else:
+            head = created.split(".")[0].rstrip("Z")
+            ts = _dt.datetime.fromisoformat(head).replace(tzinfo=_dt.timezone.utc).timestamp()
+    except (ValueError, AttributeError):
+        return clean(created)
+    if ts <= 0:
+        return "—"
+    ago = max((now or time.time()) - ts, 0)
+    if ago < 120:
+        rel = f"{int(ago)} s ago"
+    elif ago < 7200:
+        rel = f"{int(ago // 60)} min ago"
+    elif ago < 172800:
+        rel = f"{int(ago // 3600)} h ago"
+    else:
+        rel = f"{int(ago // 86400)} days ago"
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts)) + f" ({rel})"
+
+
+def _heading(text: str) -> Text:
+    return Text(f"\n{text}", style="bold underline")
+
+
+def _grid() -> Table:
+    g = Table.grid(padding=(0, 2))
+    g.add_column(style="dim", no_wrap=True)
+    g.add_column(overflow="fold")
+    return g
+
+
+def _pairs_table(pairs: tuple[tuple[str, str], ...]) -> RenderableType:
+    if not pairs:
+        return Text("  none", style="dim")
+    g = _grid()
+    for k, v in pairs:
+        g.add_row(Text("  " + clean(k)), Text(clean(v)))
+    return g
+
+
+def _v(value: object, style: str = "") -> Text:
+    return Text(clean(value), style=style)
+
+
+def dns_explanation(n: Network) -> Text:
+    if n.driver == "host":
+        return Text("host networking: containers use the host's interfaces and resolver; no container DNS", style="italic")
+    if n.driver == "null":
+        return Text("no network at all: containers here have only loopback", style="italic")
+    if n.is_default_bridge:
+        return Text(
+            "the default bridge has no name resolution: containers reach each other by IP only. "
+            "Put them on a user-defined network to reach them by name.",
+            style="yellow",
+        )
+    return Text("container names and aliases resolve through Docker's embedded DNS (127.0.0.11)", style="green")
+
+
+def describe_network(snap: Snapshot, n: Network) -> RenderableType:
+    parts: list[RenderableType] = []
+    title = Text()
+    title.append("Network ", style="dim")
+    title.append(clean(n.name), style="bold")
+    if n.builtin:
+        title.append("  builtin", style="cyan")
+    parts.append(title)
+    g = _grid()
+    g.add_row("ID", _v(n.id))
+    g.add_row("Driver", _v(f"{n.driver or '?'} · scope {n.scope or '?'}"))
+    g.add_row("Created", _v(_when(n.created, snap.taken_at)))
+    flags = list(n.flags) or ["none"]
+    g.add_row("Flags", _v(", ".join(flags)))
+    g.add_row("Names", dns_explanation(n))
+    if n.internal:
+        g.add_row("Isolation", Text("internal: containers reach each other, but nothing outside this network", style="yellow"))
+    if n.compose_project:
+        g.add_row("Compose", _v(f"project {n.compose_project}" + (f", network {n.compose_network}" if n.compose_network else "")))
+    if n.config_from:
+        g.add_row("Config from", _v(n.config_from))
+    parts.append(g)
+
+    parts.append(_heading(f"IPAM (driver {clean(n.ipam_driver) or 'default'})"))
+    if n.ipam:
+        ip = _grid()
+        for c in n.ipam:
+            ip.add_row("  subnet", _v(c.subnet or "—", "cyan"))
+            ip.add_row("  gateway", _v(c.gateway or ", ".join(snap.gateways_of(n)) or "—"))
+            if c.ip_range:
+                ip.add_row("  ip range", _v(c.ip_range))
+            for k, v in c.aux_addresses:
+                ip.add_row("  aux", _v(f"{k} = {v}"))
+        parts.append(ip)
+    else:
+        parts.append(Text("  no address configuration", style="dim"))
+    if n.ipam_options:
+        parts.append(_pairs_table(n.ipam_options))
+
+    parts.append(_heading("Options"))
+    parts.append(_pairs_table(n.options))
+    parts.append(_heading("Labels"))
+    parts.append(_pairs_table(n.labels))
+
+    members = snap.members(n.id)
+    parts.append(_heading(f"Endpoints ({len(members)})"))
+    if members:
+        t = _grid()
+        for m in members:
+            e = m.endpoint
+            if e is None:
+                t.add_row(Text("  " + clean(m.container.name), style="bold"), Text(f"shares {clean(m.via.name if m.via else '?')}'s stack", style="italic dim"))
+                continue
+            line = Text()
+            line.append(clean(e.ipv4_cidr or "—"), style="cyan")
+            if e.ipv6:
+                line.append("  " + clean(e.ipv6_cidr), style="cyan")
+            if e.mac:
+                line.append("  " + clean(e.mac))
+            if e.names and n.has_dns:
+                line.append("\nnames: " + clean(", ".join(e.names)), style="dim")
+            t.add_row(Text("  " + clean(m.container.name), style="bold"), line)
+        parts.append(t)
+    else:
+        parts.append(Text("  no containers", style="dim"))
+    return Group(*parts)
+
+
+def mode_explanation(snap: Snapshot, c: Container) -> Text:
+    if c.mode == "host":
+        return Text(
+            "host: shares the host's network stack. No isolation and no port mapping; "
+            "whatever it listens on is the host's port.",
+            style="yellow",
+        )
+    if c.mode == "none":
+        return Text("none: no network interfaces except loopback. Fully isolated.", style="yellow")
+    if c.mode == "container":
+        owner = snap.resolve_container(c.stack_owner)
+        name = owner.name if owner else c.stack_owner[:12]
+        t = Text("container: shares the network stack of ", style="yellow")
+        t.append(clean(name), style="bold")
+        t.append(": the same interfaces, IPs and ports; they talk over localhost.", style="yellow")
+        return t
+    nets = snap.networks_of(c)
+    if not nets:
+        return Text("attached to no network" + (" (not running)" if not c.running else ""), style="dim")
+    if len(nets) > 1:
+        return Text(f"attached to {len(nets)} networks: it can reach containers on each of them", style="green")
+    return Text("attached to 1 network", style="green")
+
+
+def describe_container(snap: Snapshot, c: Container) -> RenderableType:
+    parts: list[RenderableType] = []
+    title = Text()
+    title.append("Container ", style="dim")
+    title.append(clean(c.name), style="bold")
+    parts.append(title)
+    g = _grid()
+    g.add_row("ID", _v(c.id))
+    g.add_row("Image", _v(c.image))
+    g.add_row("Command", _v(c.command))
+    g.add_row("State", _v(f"{c.state} · {c.status}" if c.status else c.state))
+    g.add_row("Created", _v(_when(c.created, snap.taken_at)))
+    if c.compose_project:
+        g.add_row("Compose", _v(f"project {c.compose_project}, service {c.compose_service or '?'}"))
+    g.add_row("Network mode", mode_explanation(snap, c))
+    parts.append(g)
+
+    parts.append(_heading("Endpoints"))
+    source = c
+    if c.mode == "container":
+        source = snap.resolve_container(c.stack_owner) or c
+    if not source.endpoints:
+        parts.append(Text("  none", style="dim"))
+    for e in source.endpoints:
+        net = snap.network_by_id.get(e.network_id)
+        head = Text("  on ")
+        head.append(clean(e.network_name), style="bold")
+        if source is not c:
+            head.append(f" (through {clean(source.name)})", style="dim")
+        parts.append(head)
+        eg = _grid()
+        if net is not None and net.driver == "host":
+            eg.add_row("    address", Text("the host's own interfaces", style="italic"))
+        elif net is not None and net.driver == "null":
+            eg.add_row("    address", Text("loopback only", style="italic"))
+        else:
+            eg.add_row("    IPv4", _v(e.ipv4_cidr or "— (assigned when running)", "cyan"))
+            if e.ipv6:
+                eg.add_row("    IPv6", _v(e.ipv6_cidr, "cyan"))
+            eg.add_row("    gateway", _v(", ".join(x for x in (e.gateway, e.ipv6_gateway) if x) or "—"))
+            eg.add_row("    MAC", _v(e.mac or "—"))
+            if net is not None and not net.has_dns:
+                eg.add_row("    names", Text("none resolve here (default bridge)", style="yellow"))
+            else:
+                names = [source.name] + [x for x in e.names if x != source.name]
+                eg.add_row("    names", _v(", ".join(names)))
+            if e.static_ipv4 or e.static_ipv6:
+                eg.add_row("    static", _v(", ".join(x for x in (e.static_ipv4, e.static_ipv6) if x)))
+        eg.add_row("    endpoint", _v(e.endpoint_id[:12] or "—", "dim"))
+        parts.append(eg)
+
+    sharers = snap.stack_sharers(c.id)
+    if sharers:
+        parts.append(_heading("Containers sharing its network stack"))
+        parts.append(Text("  " + ", ".join(clean(s.name) for s in sharers)))
+
+    parts.append(_heading("Ports"))
+    if not c.ports:
+        parts.append(Text("  none published or exposed" + ("" if c.running else " (ports show while running)"), style="dim"))
+    pg = _grid()
+    for p in c.published_ports:
+        line = Text()
+        line.append(clean(p.host_address), style="bold")
+        line.append(f" → {p.container_side}")
+        if p.all_interfaces:
+            line.append("  ⚠ all interfaces: reachable beyond localhost", style="yellow")
+        pg.add_row("  published", line)
+    for p in c.exposed_ports:
+        pg.add_row("  exposed", Text(f"{p.container_side}  (other containers on its networks only; not from the host)"))
+    parts.append(pg)
+
+    parts.append(_heading("Labels"))
+    parts.append(_pairs_table(c.labels))
+    return Group(*parts)

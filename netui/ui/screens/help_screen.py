@@ -1,0 +1,116 @@
+"""The help screen (`?`): every key binding, read from the widgets themselves."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import ScrollableContainer, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+KEY_NAMES = {
+    "question_mark": "?",
+    "slash": "/",
+    "escape": "Esc",
+    "enter": "Enter",
+    "tab": "Tab",
+    "shift+tab": "Shift+Tab",
+    "ctrl+p": "Ctrl+P",
+    "ctrl+c": "Ctrl+C",
+    "up": "↑",
+    "down": "↓",
+    "home": "Home",
+    "end": "End",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+}
+
+# Bindings every DataTable already has, worth listing once.
+TABLE_BUILTINS = [("↑ ↓  j k", "move the cursor"), ("PgUp PgDn", "page"), ("g G  Home End", "top / bottom")]
+
+
+def key_label(keys: str) -> str:
+    return " ".join(KEY_NAMES.get(k, k) for k in keys.split(","))
+
+
+def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
+    """(keys, what they do) for each binding; the tooltip is the longer text when there is one."""
+    rows = []
+    for b in bindings:
+        if isinstance(b, Binding):
+            keys, desc = b.key, b.tooltip or b.description
+        else:
+            keys, _, desc = (tuple(b) + ("", ""))[:3]
+        if keys in ("j", "k", "g", "G"):
+            continue  # listed with the table builtins
+        rows.append((key_label(keys), desc or "?"))
+    return rows
+
+
+def own_bindings(cls: type) -> list[BindingType]:
+    """The bindings netui's classes declare (not Textual's internals), most specific first."""
+    out: list[BindingType] = []
+    for klass in cls.__mro__:
+        if klass.__module__.startswith("netui."):
+            out.extend(klass.__dict__.get("BINDINGS", []))
+    return out
+
+
+def help_sections(app_bindings, panes: list[tuple[str, type]]) -> list[tuple[str, list[tuple[str, str]]]]:
+    sections = [("Everywhere", binding_rows(app_bindings) + [("Ctrl+P", "command palette: every action by name")])]
+    for title, cls in panes:
+        rows: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for row in binding_rows(own_bindings(cls)):
+            if row[0] not in seen:
+                seen.add(row[0])
+                rows.append(row)
+        if issubclass(cls, DataTable):
+            rows = TABLE_BUILTINS + rows
+        elif issubclass(cls, ScrollableContainer):
+            rows = [("↑ ↓  j k  PgUp PgDn", "scroll"), ("g G  Home End", "top / bottom"), ("Esc", "back to the table")] + rows
+        sections.append((title, rows))
+    sections.append(("Mouse", [("click", "select a row or pane; click a column header to sort"), ("wheel", "scroll")]))
+    return sections
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q,question_mark", "close", "Close help"),
+        Binding("j", "scroll_down", "Down", show=False),
+        Binding("k", "scroll_up", "Up", show=False),
+    ]
+
+    def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = "netui · keys"
+            body.border_subtitle = "Esc / q / ? to close"
+            yield Static(self._help_table())
+
+    def _help_table(self) -> Table:
+        t = Table.grid(padding=(0, 2))
+        t.add_column(style="bold", no_wrap=True, min_width=14)
+        t.add_column()
+        for title, rows in self.sections:
+            t.add_row(Text(""), Text(""))
+            t.add_row(Text(title, style="bold underline"), Text(""))
+            for keys, desc in rows:
+                t.add_row(Text(keys, style="bold"), Text(desc))
+        return t
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_down()
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_up()

@@ -1,0 +1,96 @@
+"""The containers pane: the containers on the highlighted network."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+
+from netui.engine.model import Member, Network, Snapshot
+from netui.text import clean
+from netui.ui.cells import cell, joined, note, state_cell
+from netui.ui.widgets.keyed_table import Column, KeyedTable, ip_sort
+
+
+class ContainersTable(KeyedTable):
+    COLUMNS = (
+        Column("name", "Container"),
+        Column("state", "State"),
+        Column("ipv4", "IPv4", ip_sort),
+        Column("ipv6", "IPv6", ip_sort),
+        Column("mac", "MAC"),
+        Column("names", "DNS names / aliases"),
+        Column("others", "Also on"),
+    )
+
+    BINDINGS = [Binding("enter", "drill", "Details", tooltip="everything about this container: endpoints, ports, labels")]
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.network_id: str | None = None
+
+    def action_drill(self) -> None:
+        self.app.action_focus_pane("details")  # type: ignore[attr-defined]
+
+    @staticmethod
+    def row(snap: Snapshot, net: Network, m: Member) -> tuple[Text, ...]:
+        c, e = m.container, m.endpoint
+        others = [n.name for n in snap.networks_of(c) if n.id != net.id]
+        name = cell(c.name, "bold")
+        if others:
+            name.append(" ⇄", style="bold magenta")  # on more than one network: a bridge between them
+        if m.via is not None:
+            via = note(f"shares {m.via.name}'s stack")
+            return (name, state_cell(c.state), via, Text(""), Text(""), note("as " + m.via.name), joined(others))
+        assert e is not None
+        if net.driver == "host":
+            ipv4 = note("host's own stack")
+        elif net.driver == "null":
+            ipv4 = note("loopback only")
+        elif e.ipv4:
+            ipv4 = cell(e.ipv4_cidr)
+        else:
+            ipv4 = note("— (not running)" if not c.running else "—")
+        if not net.has_dns:
+            names = note("no DNS here" if net.is_default_bridge else "—")
+        else:
+            names = joined(_names(c.name, e.names))
+        return (name, state_cell(c.state), ipv4, cell(e.ipv6_cidr), cell(e.mac), names, joined(others))
+
+    def show(self, snap: Snapshot, net: Network | None, members: tuple[Member, ...], flash: bool = True) -> None:
+        if net is None:
+            self.network_id = None
+            self.sync({}, flash=False)
+            self.border_title = "Containers"
+            return
+        switched = net.id != self.network_id
+        if switched:
+            # Another network: its rows are new, not changed; start at the top.
+            self.clear()
+            self._base.clear()
+            self._flash_until.clear()
+            self._synced_once = False
+        self.network_id = net.id
+        self.sync({m.key: self.row(snap, net, m) for m in members}, flash=flash)
+        total = len(snap.members(net.id))
+        shown = f"{len(members)}" if len(members) == total else f"{len(members)} of {total}"
+        self.border_title = Text.assemble("Containers on ", (clean(net.name, 60), "bold"), f" ({shown})")
+        self.border_subtitle = _explain(net)
+
+
+def _names(container_name: str, names: tuple[str, ...]) -> list[str]:
+    """The container's own name first (it always resolves on a user-defined network), then the rest."""
+    out = [container_name]
+    out += [n for n in names if n != container_name]
+    return out
+
+
+def _explain(net: Network) -> str:
+    if net.driver == "host":
+        return "host network: containers use the host's own interfaces"
+    if net.driver == "null":
+        return "none: no network, loopback only"
+    if net.is_default_bridge:
+        return "default bridge: reach by IP only, names do not resolve"
+    if net.internal:
+        return "internal: no route outside this network"
+    return ""

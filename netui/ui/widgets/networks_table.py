@@ -1,0 +1,58 @@
+"""The networks pane: one row per network."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+
+from netui.engine.model import Network, Snapshot
+from netui.ui.cells import cell, joined
+from netui.ui.widgets.keyed_table import Column, KeyedTable, ip_sort, number_sort
+
+
+class NetworksTable(KeyedTable):
+    COLUMNS = (
+        Column("name", "Network"),
+        Column("driver", "Driver"),
+        Column("scope", "Scope"),
+        Column("subnet", "Subnet", ip_sort),
+        Column("gateway", "Gateway", ip_sort),
+        Column("containers", "Ctrs", number_sort),
+        Column("flags", "Flags"),
+        Column("project", "Compose"),
+    )
+
+    BINDINGS = [Binding("enter", "drill", "Containers", tooltip="go to this network's containers")]
+
+    def action_drill(self) -> None:
+        self.app.action_focus_pane("containers")  # type: ignore[attr-defined]
+
+    @staticmethod
+    def row(snap: Snapshot, n: Network) -> tuple[Text, ...]:
+        name = cell(n.name, "bold" if not n.builtin else "")
+        flags = list(n.flags)
+        if n.builtin:
+            flags.insert(0, "builtin")
+        if n.is_default_bridge:
+            flags.append("no DNS")
+        flag_text = Text(no_wrap=True, overflow="ellipsis")
+        for i, f in enumerate(flags):
+            if i:
+                flag_text.append(" ")
+            flag_text.append(f, style="yellow" if f in ("internal", "no DNS") else "cyan" if f == "builtin" else "")
+        return (
+            name,
+            cell(n.driver),
+            cell(n.scope),
+            joined(n.subnets),
+            joined(snap.gateways_of(n)),
+            cell(str(snap.container_count(n.id)), "bold" if snap.container_count(n.id) else "dim"),
+            flag_text,
+            cell(n.compose_project, "magenta"),
+        )
+
+    def show(self, snap: Snapshot, networks: tuple[Network, ...], flash: bool = True) -> None:
+        self.sync({n.id: self.row(snap, n) for n in networks}, flash=flash)
+        count = len(networks)
+        total = len(snap.networks)
+        self.border_title = f"Networks ({count})" if count == total else f"Networks ({count} of {total})"

@@ -1,0 +1,65 @@
+"""The status line: engine, connection state, last update, counts."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+from rich.text import Text
+from textual.widgets import Static
+
+from netui.text import clean
+
+STATES = {
+    "connecting": ("◌ connecting", "yellow"),
+    "live": ("● live", "green"),
+    "reconnecting": ("◌ reconnecting", "yellow"),
+    "disconnected": ("✖ disconnected", "bold red"),
+    "replay": ("▣ replay", "cyan"),
+}
+
+
+@dataclass(frozen=True)
+class Status:
+    state: str = "connecting"
+    engine: str = ""
+    updated: float = 0.0
+    stale: bool = False
+    detail: str = ""
+    networks: int = 0
+    containers: int = 0
+    filter: str = ""
+    read_only: bool = False
+
+
+class StatusBar(Static):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.status = Status()
+
+    def set(self, **changes) -> None:
+        new = replace(self.status, **changes)
+        if new != self.status:
+            self.status = new
+            self.update(self.render_status(new))
+
+    @staticmethod
+    def render_status(s: Status) -> Text:
+        label, style = STATES.get(s.state, (s.state, ""))
+        t = Text(no_wrap=True, overflow="ellipsis")
+        t.append(f" {label}", style=style)
+        if s.updated:
+            t.append(" " + time.strftime("%H:%M:%S", time.localtime(s.updated)), style="dim")
+        if s.stale:
+            t.append("  STALE: last topology seen", style="bold red")
+        if s.detail:
+            t.append("  " + clean(s.detail), style="red" if s.state == "disconnected" else "dim")
+        t.append(f"  {s.networks} networks, {s.containers} containers", style="")
+        if s.filter:
+            t.append("  filter: ", style="dim")
+            t.append(clean(s.filter, 40), style="bold yellow")
+        if s.read_only:
+            t.append("  READ-ONLY", style="bold cyan")
+        if s.engine:
+            t.append("  ·  " + clean(s.engine), style="dim")
+        return t
