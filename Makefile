@@ -21,4 +21,14 @@ test: engine install
 	NETUI_REQUIRE_ENGINE=1 $(BIN)/python -m pytest -q
 
 demo: engine install
-	$(BIN)/netui dump
+	$(BIN)/netui demo up
+	$(BIN)/netui
+
+demo-down: install
+	$(BIN)/netui demo down
+
+screenshots: engine install
+	$(BIN)/python scripts/screenshots.py
+
+bench: engine install
+	$(BIN)/python benchmarks/run.py

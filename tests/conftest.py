@@ -12,9 +12,14 @@ Nothing else on the engine is touched.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 
 import pytest
+
+# Times on screen are local times: make them the same on every machine.
+os.environ["TZ"] = "UTC"
+time.tzset()
 
 from netui.engine.client import Engine, EngineError
 from netui.engine.image import LOCAL_IMAGE, ensure_local_image

@@ -186,7 +186,9 @@ class NetuiApp(App[int]):
     def on_connect_failed(self, msg: ConnectFailed) -> None:
         self._schedule_reconnect(str(msg.error))
         if self.snapshot is None:
-            self.details.show_nothing(f"Cannot reach the engine: {msg.error}\n\nnetui keeps trying; q quits.")
+            # Nothing to show yet: the reason takes the tables' place on narrow screens.
+            self.screen.add_class("-no-data")
+            self.details.show_nothing(f"Cannot reach the engine.\n\n{msg.error}\n\nnetui keeps trying; q quits.")
 
     def _schedule_reconnect(self, reason: str) -> None:
         if self._shutting_down or self._retry is not None:
@@ -292,6 +294,7 @@ class NetuiApp(App[int]):
         flash = msg.sequence != self._applied_seq
         self._applied_seq = msg.sequence
         self.snapshot = msg.snapshot
+        self.screen.remove_class("-no-data")
         self.stats["snapshots"] += 1
         if self.state in ("connecting", "reconnecting", "disconnected"):
             self._set_state("live")

@@ -57,19 +57,13 @@ class ContainersTable(KeyedTable):
         return (name, state_cell(c.state), ipv4, cell(e.ipv6_cidr), cell(e.mac), names, joined(others))
 
     def show(self, snap: Snapshot, net: Network | None, members: tuple[Member, ...], flash: bool = True) -> None:
+        self.network_id = net.id if net is not None else None
+        self.set_scope(self.network_id)
         if net is None:
-            self.network_id = None
             self.sync({}, flash=False)
             self.border_title = "Containers"
+            self.border_subtitle = ""
             return
-        switched = net.id != self.network_id
-        if switched:
-            # Another network: its rows are new, not changed; start at the top.
-            self.clear()
-            self._base.clear()
-            self._flash_until.clear()
-            self._synced_once = False
-        self.network_id = net.id
         self.sync({m.key: self.row(snap, net, m) for m in members}, flash=flash)
         total = len(snap.members(net.id))
         shown = f"{len(members)}" if len(members) == total else f"{len(members)} of {total}"

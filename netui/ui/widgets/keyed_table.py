@@ -79,6 +79,7 @@ class KeyedTable(DataTable):
         self._flash_until: dict[str, float] = {}
         self._announced: str | None | bool = False  # False: nothing announced yet
         self._synced_once = False
+        self._scope: object = None
         self.sort_index = 0
         self.sort_reverse = False
 
@@ -118,6 +119,16 @@ class KeyedTable(DataTable):
 
     def is_flashing(self, key: str) -> bool:
         return self._flash_until.get(key, 0) > time.monotonic()
+
+    def set_scope(self, scope: object) -> None:
+        """What the table lists (e.g. one network's containers). A new scope starts
+        fresh: its rows are not news, so they do not flash, and the cursor goes to the top."""
+        if scope != self._scope:
+            self._scope = scope
+            self.clear()
+            self._base.clear()
+            self._flash_until.clear()
+            self._synced_once = False
 
     def sync(self, rows: Mapping[str, Sequence[Text]], *, flash: bool = True) -> None:
         """Show exactly `rows` (key -> cells), changing only what differs."""

@@ -37,7 +37,7 @@ class PortsTable(KeyedTable):
     def row(snap: Snapshot, c: Container, p: Port) -> tuple[Text, ...]:
         notes = Text(no_wrap=True)
         if (p.host_port, p.protocol) in snap.host_port_clashes:
-            notes.append("✖ host port used twice ", style="bold red")
+            notes.append("⚠ another binding uses this host port ", style="bold red")
         if p.all_interfaces:
             notes.append("⚠ all interfaces: reachable beyond localhost", style="yellow")
         else:
@@ -45,6 +45,7 @@ class PortsTable(KeyedTable):
         return (cell(p.host_address, "bold"), cell(p.container_side), cell(c.name), notes)
 
     def show(self, snap: Snapshot, containers: tuple[Container, ...], network_name: str | None, flash: bool = True) -> None:
+        self.set_scope("all" if self.show_all else network_name)
         source = snap.containers if self.show_all else containers
         rows = {port_key(c, p): self.row(snap, c, p) for c in source for p in c.published_ports}
         self.sync(rows, flash=flash)

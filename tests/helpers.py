@@ -1,0 +1,43 @@
+"""Helpers for driving the real app under Pilot."""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from pathlib import Path
+from typing import Callable
+
+from netui.engine.source import ReplaySource
+from netui.ui.app import NetuiApp
+
+DATA = Path(__file__).parent / "data"
+TOPOLOGY = DATA / "topology.json"
+
+
+def replay_app(**kwargs) -> NetuiApp:
+    """The real app on the recorded topology: stable ids and times for snapshots."""
+    return NetuiApp(ReplaySource(TOPOLOGY), **kwargs)
+
+
+async def wait_for(pilot, predicate: Callable[[], object], timeout: float = 5.0, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what or predicate}")
+
+
+async def loaded(pilot) -> None:
+    """Wait until the app shows a topology and has nothing left to do."""
+    await wait_for(pilot, lambda: pilot.app.snapshot is not None, what="a snapshot")
+    await pilot.pause(0.1)
+    await pilot.wait_for_scheduled_animations()
+
+
+def screen_text(app) -> str:
+    """What the screen shows, as text (from the SVG screenshot)."""
+    svg = app.export_screenshot()
+    parts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    return html.unescape("".join(parts)).replace("\xa0", " ")
