@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Iterator, Protocol
 
+from netui.engine.actions import ActionLog, Actions
 from netui.engine.client import Engine, EngineError
 from netui.engine.events import EventStream, TopologyEvent
 from netui.engine.model import EngineInfo, Snapshot
@@ -59,6 +60,9 @@ class EngineSource:
 
     def complete(self, snap: Snapshot, pending: tuple[str, ...]) -> Snapshot:
         return self.reader.complete(snap, pending)
+
+    def actions(self, *, read_only: bool, log: ActionLog) -> Actions:
+        return Actions(self.engine, read_only=read_only, log=log)
 
     def open_events(self) -> EventStream:
         stream = EventStream(self.engine).open()

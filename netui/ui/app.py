@@ -21,12 +21,17 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
+from rich.text import Text
 
+from netui.engine import actions as act
 from netui.engine.client import EngineError, explain
+from netui.engine.image import LOCAL_IMAGE
 from netui.engine.model import Snapshot
 from netui.engine.query import Query, visible_members, visible_networks
 from netui.engine.source import EngineSource, ReplaySource, Source
 from netui.ui.messages import (
+    ActionFinished,
+    ActionRequested,
     ConnectFailed,
     Connected,
     RefreshDone,
@@ -37,7 +42,12 @@ from netui.ui.messages import (
     TopologyChanged,
 )
 from netui.ui.paths import stylesheets
+from netui.ui.screens.action_log_screen import ActionLogScreen
+from netui.ui.screens.confirm_screen import Choice, ConfirmScreen
+from netui.ui.screens.connect_screen import ConnectScreen
+from netui.ui.screens.create_network_screen import CreateNetworkScreen
 from netui.ui.screens.help_screen import HelpScreen, help_sections
+from netui.ui.screens.run_container_screen import RunContainerScreen
 from netui.ui.widgets.containers_table import ContainersTable
 from netui.ui.widgets.details_pane import DetailsPane
 from netui.ui.widgets.filter_bar import FilterBar
@@ -49,6 +59,11 @@ from netui.ui.widgets.status_bar import StatusBar
 DEBOUNCE = 0.03  # seconds to gather a burst of events into one refresh
 BACKOFF = (0.25, 0.5, 1.0, 2.0)  # reconnect delays; the last one repeats
 PANES = ("networks", "containers", "ports", "details")
+# Every action that changes the engine. --read-only (or a replay) disables all of them:
+# not bound, not shown, not in the palette, and refused if called anyway.
+WRITE_ACTIONS = frozenset(
+    {"create_network", "connect_container", "disconnect_container", "remove_network", "prune_networks", "run_container"}
+)
 
 
 class NetuiApp(App[int]):
@@ -63,6 +78,9 @@ class NetuiApp(App[int]):
         Binding("question_mark", "help", "Help", tooltip="this screen"),
         Binding("slash", "filter", "Filter", tooltip="filter by name, subnet, IP, MAC, alias or label"),
         Binding("r", "refresh", "Refresh", tooltip="read the topology again now (or reconnect)"),
+        Binding("n", "create_network", "New network", tooltip="create a network (form with validation)"),
+        Binding("P", "prune_networks", "Prune", show=False, tooltip="remove the user networks no container uses (asks first)"),
+        Binding("L", "show_log", "Log", show=False, tooltip="the action log: what netui changed, as docker commands"),
         Binding("escape", "back", "Back", show=False, tooltip="go back a pane, or clear the filter"),
         Binding("tab", "focus_next", "Next pane", show=False, tooltip="next pane"),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False, tooltip="previous pane"),
@@ -101,6 +119,10 @@ class NetuiApp(App[int]):
         self._retry: Timer | None = None
         self._shutting_down = False
         self.stats = {"snapshots": 0, "events": 0, "refreshes": 0}
+        self.action_log = act.ActionLog()
+        make = getattr(source, "actions", None)
+        self.actions = make(read_only=self.read_only, log=self.action_log) if make and not self.read_only else None
+        self._select_network_named: str | None = None
 
     # -- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -116,25 +138,27 @@ class NetuiApp(App[int]):
 
     @property
     def networks(self) -> NetworksTable:
-        return self.screen.query_one("#networks", NetworksTable)
+        return self.main_screen.query_one("#networks", NetworksTable)
 
     @property
     def containers(self) -> ContainersTable:
-        return self.screen.query_one("#containers", ContainersTable)
+        return self.main_screen.query_one("#containers", ContainersTable)
 
     @property
     def ports(self) -> PortsTable:
-        return self.screen.query_one("#ports", PortsTable)
+        return self.main_screen.query_one("#ports", PortsTable)
 
     @property
     def details(self) -> DetailsPane:
-        return self.screen.query_one("#details", DetailsPane)
+        return self.main_screen.query_one("#details", DetailsPane)
 
     @property
     def status(self) -> StatusBar:
-        return self.screen.query_one("#status", StatusBar)
+        return self.main_screen.query_one("#status", StatusBar)
 
     def on_mount(self) -> None:
+        # Panes live on the first screen; modal screens (help, forms) stack above it.
+        self.main_screen = self.screen
         self.networks.border_title = "Networks"
         self.containers.border_title = "Containers"
         self.ports.border_title = "Published ports"
@@ -152,7 +176,7 @@ class NetuiApp(App[int]):
         self.state = state
         stale = state in ("disconnected", "reconnecting") and self.snapshot is not None
         self.status.set(state=state, detail=detail, stale=stale)
-        self.screen.query_one("#main").set_class(stale, "-stale")
+        self.main_screen.query_one("#main").set_class(stale, "-stale")
 
     def _start_connect(self) -> None:
         self._retry = None
@@ -187,7 +211,7 @@ class NetuiApp(App[int]):
         self._schedule_reconnect(str(msg.error))
         if self.snapshot is None:
             # Nothing to show yet: the reason takes the tables' place on narrow screens.
-            self.screen.add_class("-no-data")
+            self.main_screen.add_class("-no-data")
             self.details.show_nothing(f"Cannot reach the engine.\n\n{msg.error}\n\nnetui keeps trying; q quits.")
 
     def _schedule_reconnect(self, reason: str) -> None:
@@ -294,7 +318,7 @@ class NetuiApp(App[int]):
         flash = msg.sequence != self._applied_seq
         self._applied_seq = msg.sequence
         self.snapshot = msg.snapshot
-        self.screen.remove_class("-no-data")
+        self.main_screen.remove_class("-no-data")
         self.stats["snapshots"] += 1
         if self.state in ("connecting", "reconnecting", "disconnected"):
             self._set_state("live")
@@ -305,6 +329,13 @@ class NetuiApp(App[int]):
             stale=False,
         )
         self.refresh_view(flash=flash)
+        if self._select_network_named:
+            net = msg.snapshot.network_by_name.get(self._select_network_named)
+            if net is not None and self.networks.select_key(net.id):
+                self._select_network_named = None
+        update = getattr(self.screen, "update_snapshot", None)
+        if update is not None:
+            update(msg.snapshot)
 
     # -- showing -------------------------------------------------------------------
     def refresh_view(self, flash: bool = True) -> None:
@@ -356,10 +387,12 @@ class NetuiApp(App[int]):
     @property
     def _details_only(self) -> bool:
         """Narrow layout with the details pane shown in place of the tables."""
-        return self.screen.has_class("-narrow") and self.screen.has_class("-show-details")
+        return self.main_screen.has_class("-narrow") and self.main_screen.has_class("-show-details")
 
     def on_descendant_focus(self, event) -> None:
         widget = event.widget
+        if widget.screen is not self.main_screen:
+            return  # focus inside a dialog
         if self._details_only and not isinstance(widget, DetailsPane):
             # Textual moves focus off the tables as they are hidden: not the user's choice.
             self.call_after_refresh(self.details.focus)
@@ -371,8 +404,8 @@ class NetuiApp(App[int]):
 
     # -- actions ---------------------------------------------------------------------
     def action_focus_pane(self, name: str) -> None:
-        self.screen.set_class(name == "details", "-show-details")
-        widget = self.screen.query_one(f"#{name}", Widget)
+        self.main_screen.set_class(name == "details", "-show-details")
+        widget = self.main_screen.query_one(f"#{name}", Widget)
         self.call_after_refresh(widget.focus)
 
     def action_focus_next(self) -> None:
@@ -412,12 +445,12 @@ class NetuiApp(App[int]):
         self.push_screen(HelpScreen(help_sections(self.BINDINGS, panes)))
 
     def action_filter(self) -> None:
-        bar = self.screen.query_one("#filter", FilterBar)
+        bar = self.main_screen.query_one("#filter", FilterBar)
         bar.add_class("-active")
         bar.focus()
 
     def set_filter(self, text: str) -> None:
-        bar = self.screen.query_one("#filter", FilterBar)
+        bar = self.main_screen.query_one("#filter", FilterBar)
         if bar.value != text:
             bar.value = text
         self.query_text = Query(text)
@@ -431,7 +464,7 @@ class NetuiApp(App[int]):
         self.refresh_view()
 
     def on_filter_bar_filter_done(self, msg: FilterBar.FilterDone) -> None:
-        bar = self.screen.query_one("#filter", FilterBar)
+        bar = self.main_screen.query_one("#filter", FilterBar)
         bar.set_class(not msg.cleared and bool(bar.value), "-active")
         self.networks.focus()
 
@@ -441,6 +474,165 @@ class NetuiApp(App[int]):
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 
+    # -- changing the engine -------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in WRITE_ACTIONS and self.actions is None:
+            return False  # read-only: neither shown nor run
+        return True
+
+    def _writable(self) -> bool:
+        if self.actions is None or self.snapshot is None:
+            if self.actions is None:
+                self.notify("netui is read-only: nothing may change the engine", severity="warning")
+            return False
+        return True
+
+    def _current_network(self):
+        snap = self.snapshot
+        net = snap.network_by_id.get(self.selected_network or "") if snap else None
+        if net is None:
+            self.notify("Highlight a network first", severity="warning")
+        return net
+
+    def action_create_network(self) -> None:
+        if self._writable():
+            self.push_screen(CreateNetworkScreen(self.snapshot, self.snapshot.engine))
+
+    def action_connect_container(self) -> None:
+        if not self._writable():
+            return
+        net = self._current_network()
+        if net is None:
+            return
+        if net.driver in ("host", "null"):
+            self.notify(f"Containers cannot be connected to the {net.name} network: run them with --network {net.name}", severity="error")
+            return
+        self.push_screen(ConnectScreen(self.snapshot, net))
+
+    def action_disconnect_container(self) -> None:
+        if not self._writable():
+            return
+        net = self._current_network()
+        cid = self.containers.current_key
+        c = self.snapshot.container_by_id.get(cid or "") if net else None
+        if net is None or c is None:
+            if net is not None:
+                self.notify("Highlight a container in the containers pane first", severity="warning")
+            return
+        spec = act.DisconnectSpec(net.name, c.name)
+        errors = act.validate_disconnect(spec, self.snapshot)
+        if errors:
+            self.notify(errors[0].message, title="Cannot disconnect", severity="error")
+            return
+        body = Text.assemble("Disconnect ", (c.name, "bold"), " from ", (net.name, "bold"), "?\n\n",
+                             ("It loses its address on this network" + (" and its names there" if net.has_dns else "") + "; "
+                              "its other networks are untouched.", "dim"))
+        self.push_screen(ConfirmScreen("Disconnect a container", body, [Choice("Disconnect", "disconnect", spec)],
+                                       force_option="force (also for a stale endpoint: \"has active endpoints\")"))
+
+    def action_remove_network(self) -> None:
+        if not self._writable():
+            return
+        net = self._current_network()
+        if net is None:
+            return
+        why = act.protected_reason(net)
+        if why:
+            self.notify(why, title="Protected network", severity="error", timeout=8)
+            return
+        attached = [m.container.name for m in self.snapshot.members(net.id) if m.endpoint is not None]
+        if not attached:
+            body = Text.assemble("Remove network ", (net.name, "bold"), "?\n\n", ("No container is attached.", "dim"))
+            choices = [Choice("Remove", "remove_network", act.RemoveSpec(net.name))]
+        else:
+            body = Text.assemble("Network ", (net.name, "bold"), f" has {len(attached)} attached container{'s' if len(attached) != 1 else ''}:\n")
+            for name in attached:
+                body.append(f"  • {name}\n")
+            body.append("\nDocker refuses to remove a network with endpoints. netui can disconnect them all first "
+                        "(the containers keep running and keep their other networks).", style="dim")
+            spec = act.RemoveSpec(net.name, tuple(attached))
+            choices = [Choice("Disconnect all, then remove", "remove_network", spec,
+                              extra_commands=tuple(tuple(a) for a in spec.all_argv()[:-1]))]
+        self.push_screen(ConfirmScreen("Remove a network", body, choices))
+
+    def action_prune_networks(self) -> None:
+        if not self._writable():
+            return
+        gone = act.prune_candidates(self.snapshot)
+        scope = ""
+        if self.query_text:
+            # Prune what you see: with a filter on, only the unused networks it shows.
+            visible = {n.id for n in visible_networks(self.snapshot, self.query_text)}
+            gone = tuple(n for n in gone if n.id in visible)
+            scope = f" matching the filter {self.query_text.text!r}"
+        if not gone:
+            self.notify(f"No unused user networks{scope}: nothing to prune")
+            return
+        body = Text(f"These {len(gone)} user network{'s' if len(gone) != 1 else ''}{scope} have no container (running or stopped) and would go:\n\n")
+        for n in gone:
+            body.append(f"  • {n.name}", style="bold")
+            body.append(f"  {n.driver}  {', '.join(n.subnets)}\n", style="dim")
+        self.push_screen(ConfirmScreen("Prune unused networks", body,
+                                       [Choice(f"Remove {len(gone)}", "prune", act.PruneSpec(tuple(n.name for n in gone)))]))
+
+    def action_run_container(self) -> None:
+        if not self._writable():
+            return
+        net = self._current_network()
+        if net is None:
+            return
+        self.push_screen(RunContainerScreen(self.snapshot, net, self.probe_image or LOCAL_IMAGE))
+
+    def action_show_log(self) -> None:
+        self.push_screen(ActionLogScreen(self.action_log))
+
+    def on_action_requested(self, msg: ActionRequested) -> None:
+        if self.actions is None:
+            msg.screen.engine_refused("netui is read-only")
+            return
+        self._perform(msg.kind, msg.spec, msg.screen)
+
+    @work(thread=True, group="actions", exit_on_error=False)
+    def _perform(self, kind: str, spec, screen) -> None:
+        a = self.actions
+        assert a is not None
+        try:
+            if kind == "create_network":
+                result = a.create_network(spec)
+            elif kind == "connect":
+                result = a.connect(spec)
+            elif kind == "disconnect":
+                result = a.disconnect(spec)
+            elif kind == "remove_network":
+                result = a.remove_network(spec.network, disconnect_first=spec.disconnect_first)
+            elif kind == "prune":
+                removed, failed = a.prune(spec.networks)
+                result = f"removed {len(removed)} network{'s' if len(removed) != 1 else ''}: {', '.join(removed) or 'none'}"
+                if failed:
+                    result += f"; not removed: {'; '.join(failed)}"
+            elif kind == "run_container":
+                result = a.run_container(spec)
+            else:
+                raise EngineError(f"unknown action {kind}")
+        except Exception as exc:
+            self.post_message(ActionFinished(kind, spec, screen, False, str(explain(exc, self.source.description))))
+            return
+        self.post_message(ActionFinished(kind, spec, screen, True, result))
+
+    def on_action_finished(self, msg: ActionFinished) -> None:
+        on_screen = msg.screen in self.screen_stack
+        if msg.ok:
+            if on_screen:
+                msg.screen.dismiss(msg.message)
+            self.notify(msg.message, title="Done", timeout=4)
+            if msg.kind == "create_network":
+                self._select_network_named = msg.spec.name.strip()
+            # No refresh here: the change arrives through the event stream, like any other.
+        elif on_screen:
+            msg.screen.engine_refused(msg.message)
+        else:
+            self.notify(msg.message, title="Failed", severity="error", timeout=8)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Refresh now", "Read the whole topology from the engine again (r)", self.action_refresh)
@@ -449,13 +641,21 @@ class NetuiApp(App[int]):
         yield SystemCommand("Toggle all published ports", "Ports of this network or of every container (a in the ports pane)", self.action_toggle_all_ports)
         yield SystemCommand("Show keys", "Every key binding (?)", self.action_help)
         yield SystemCommand("Toggle light / dark theme", "Switch between textual-light and textual-dark", self.action_toggle_dark)
+        yield SystemCommand("Action log", "What netui changed, as docker commands (L)", self.action_show_log)
+        if self.actions is not None:
+            yield SystemCommand("Create network", "A new network, validated before it is sent (n)", self.action_create_network)
+            yield SystemCommand("Connect a container", "Connect a container to the highlighted network (c)", self.action_connect_container)
+            yield SystemCommand("Disconnect container", "Disconnect the highlighted container from this network (x)", self.action_disconnect_container)
+            yield SystemCommand("Remove network", "Remove the highlighted network, asking first (d)", self.action_remove_network)
+            yield SystemCommand("Prune unused networks", "Remove user networks no container uses, asking first (P)", self.action_prune_networks)
+            yield SystemCommand("Run a container here", "Start a container on the highlighted network (R)", self.action_run_container)
         for name in PANES:
             yield SystemCommand(f"Go to {name}", f"Focus the {name} pane", lambda n=name: self.action_focus_pane(n))
         for title, table in (("networks", NetworksTable), ("containers", ContainersTable), ("ports", PortsTable)):
             for i, col in enumerate(table.COLUMNS):
                 yield SystemCommand(
                     f"Sort {title} by {col.label.lower()}", f"Order the {title} pane by this column (s cycles)",
-                    lambda t=title, i=i: self.screen.query_one(f"#{t}", KeyedTable).sort_by(i, False),
+                    lambda t=title, i=i: self.main_screen.query_one(f"#{t}", KeyedTable).sort_by(i, False),
                 )
 
 

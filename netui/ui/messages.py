@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from textual.message import Message
 
@@ -55,3 +56,21 @@ class RefreshFailed(Message):
 @dataclass
 class RefreshDone(Message):
     sequence: int
+
+
+@dataclass
+class ActionRequested(Message):
+    """A form or confirmation asks the app to change the engine."""
+
+    kind: str
+    spec: Any
+    screen: Any
+
+
+@dataclass
+class ActionFinished(Message):
+    kind: str
+    spec: Any
+    screen: Any
+    ok: bool
+    message: str

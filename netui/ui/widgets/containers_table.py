@@ -22,7 +22,12 @@ class ContainersTable(KeyedTable):
         Column("others", "Also on"),
     )
 
-    BINDINGS = [Binding("enter", "drill", "Details", tooltip="everything about this container: endpoints, ports, labels")]
+    BINDINGS = [
+        Binding("enter", "drill", "Details", tooltip="everything about this container: endpoints, ports, labels"),
+        Binding("c", "app.connect_container", "Connect", tooltip="connect another container to this network"),
+        Binding("x", "app.disconnect_container", "Disconnect", tooltip="disconnect this container from this network (asks first)"),
+        Binding("R", "app.run_container", "Run here", show=False, tooltip="run a new container on this network"),
+    ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)

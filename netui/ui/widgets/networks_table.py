@@ -22,7 +22,12 @@ class NetworksTable(KeyedTable):
         Column("project", "Compose"),
     )
 
-    BINDINGS = [Binding("enter", "drill", "Containers", tooltip="go to this network's containers")]
+    BINDINGS = [
+        Binding("enter", "drill", "Containers", tooltip="go to this network's containers"),
+        Binding("c", "app.connect_container", "Connect", tooltip="connect a container to this network"),
+        Binding("d", "app.remove_network", "Remove", tooltip="remove this network (asks first; protects the builtins)"),
+        Binding("R", "app.run_container", "Run here", show=False, tooltip="run a new container on this network"),
+    ]
 
     def action_drill(self) -> None:
         self.app.action_focus_pane("containers")  # type: ignore[attr-defined]
