@@ -197,6 +197,8 @@ class NetuiApp(App[int]):
         self.post_message(Connected(info, attempt))
 
     def on_connected(self, msg: Connected) -> None:
+        if not self.is_running:
+            return  # shutting down: the panes are gone
         self._backoff_step = 0
         if not self.source.live:
             self.status.set(state="replay", engine=self.source.description)
@@ -208,6 +210,8 @@ class NetuiApp(App[int]):
         self._events_worker(self._generation)
 
     def on_connect_failed(self, msg: ConnectFailed) -> None:
+        if not self.is_running:
+            return  # shutting down: the panes are gone
         self._schedule_reconnect(str(msg.error))
         if self.snapshot is None:
             # Nothing to show yet: the reason takes the tables' place on narrow screens.
@@ -247,6 +251,8 @@ class NetuiApp(App[int]):
         self.post_message(StreamEnded(generation, reason))
 
     def on_stream_opened(self, msg: StreamOpened) -> None:
+        if not self.is_running:
+            return  # shutting down: the panes are gone
         if msg.generation != self._generation:
             return
         # Subscribed first, then read: no change can fall between the two.
@@ -255,6 +261,8 @@ class NetuiApp(App[int]):
             self._resync = self.set_interval(self.interval, self._periodic_resync)
 
     def on_stream_ended(self, msg: StreamEnded) -> None:
+        if not self.is_running:
+            return  # shutting down: the panes are gone
         if msg.generation != self._generation or self._shutting_down:
             return
         self._generation += 1
@@ -266,6 +274,8 @@ class NetuiApp(App[int]):
             self.request_refresh()
 
     def on_topology_changed(self, msg: TopologyChanged) -> None:
+        if not self.is_running:
+            return  # shutting down: the panes are gone
         self.stats["events"] += 1
         if self._debounce is None:
             self._debounce = self.set_timer(DEBOUNCE, self._debounced)
@@ -298,12 +308,16 @@ class NetuiApp(App[int]):
             self.post_message(RefreshDone(seq))
 
     def on_refresh_done(self, msg: RefreshDone) -> None:
+        if not self.is_running:
+            return  # shutting down: the panes are gone
         self._refreshing = False
         if self._refresh_again and not self._shutting_down:
             self._refresh_again = False
             self.request_refresh()
 
     def on_refresh_failed(self, msg: RefreshFailed) -> None:
+        if not self.is_running:
+            return  # shutting down: the panes are gone
         if msg.error.kind in ("unreachable", "permission", "too-old"):
             # The event worker notices too; make sure we reconnect either way.
             self._generation += 1
@@ -312,6 +326,8 @@ class NetuiApp(App[int]):
             self.notify(str(msg.error), title="Refresh failed", severity="error")
 
     def on_snapshot_ready(self, msg: SnapshotReady) -> None:
+        if not self.is_running:
+            return  # shutting down: the panes are gone
         if msg.sequence < self._applied_seq:
             return  # an older read finishing late
         # The second half of a read (aliases and DNS names arriving) is not news: no flash.
@@ -442,7 +458,8 @@ class NetuiApp(App[int]):
 
     def action_help(self) -> None:
         panes = [("Networks", NetworksTable), ("Containers", ContainersTable), ("Ports", PortsTable), ("Details", DetailsPane), ("Filter", FilterBar)]
-        self.push_screen(HelpScreen(help_sections(self.BINDINGS, panes)))
+        hide = WRITE_ACTIONS if self.actions is None else frozenset()
+        self.push_screen(HelpScreen(help_sections(self.BINDINGS, panes, hide)))
 
     def action_filter(self) -> None:
         bar = self.main_screen.query_one("#filter", FilterBar)
@@ -620,6 +637,8 @@ class NetuiApp(App[int]):
         self.post_message(ActionFinished(kind, spec, screen, True, result))
 
     def on_action_finished(self, msg: ActionFinished) -> None:
+        if not self.is_running:
+            return  # shutting down: the panes are gone
         on_screen = msg.screen in self.screen_stack
         if msg.ok:
             if on_screen:

@@ -37,14 +37,17 @@ def key_label(keys: str) -> str:
     return " ".join(KEY_NAMES.get(k, k) for k in keys.split(","))
 
 
-def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
-    """(keys, what they do) for each binding; the tooltip is the longer text when there is one."""
+def binding_rows(bindings: Iterable[BindingType], hide: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """(keys, what they do) for each binding; the tooltip is the longer text when there is one.
+    Bindings whose action is in `hide` (e.g. writes, when read-only) are left out."""
     rows = []
     for b in bindings:
         if isinstance(b, Binding):
-            keys, desc = b.key, b.tooltip or b.description
+            keys, desc, action = b.key, b.tooltip or b.description, b.action
         else:
-            keys, _, desc = (tuple(b) + ("", ""))[:3]
+            keys, action, desc = (tuple(b) + ("", ""))[:3]
+        if action.removeprefix("app.") in hide:
+            continue
         if keys in ("j", "k", "g", "G"):
             continue  # listed with the table builtins
         rows.append((key_label(keys), desc or "?"))
@@ -60,12 +63,12 @@ def own_bindings(cls: type) -> list[BindingType]:
     return out
 
 
-def help_sections(app_bindings, panes: list[tuple[str, type]]) -> list[tuple[str, list[tuple[str, str]]]]:
-    sections = [("Everywhere", binding_rows(app_bindings) + [("Ctrl+P", "command palette: every action by name")])]
+def help_sections(app_bindings, panes: list[tuple[str, type]], hide: frozenset[str] = frozenset()) -> list[tuple[str, list[tuple[str, str]]]]:
+    sections = [("Everywhere", binding_rows(app_bindings, hide) + [("Ctrl+P", "command palette: every action by name")])]
     for title, cls in panes:
         rows: list[tuple[str, str]] = []
         seen: set[str] = set()
-        for row in binding_rows(own_bindings(cls)):
+        for row in binding_rows(own_bindings(cls), hide):
             if row[0] not in seen:
                 seen.add(row[0])
                 rows.append(row)
