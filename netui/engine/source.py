@@ -13,6 +13,8 @@ from typing import Iterator, Protocol
 
 from netui.engine.actions import ActionLog, Actions
 from netui.engine.client import Engine, EngineError
+from netui.engine.image import LOCAL_IMAGE
+from netui.engine.probes import Prober
 from netui.engine.events import EventStream, TopologyEvent
 from netui.engine.model import EngineInfo, Snapshot
 from netui.engine.schema import SchemaError, from_dict
@@ -63,6 +65,9 @@ class EngineSource:
 
     def actions(self, *, read_only: bool, log: ActionLog) -> Actions:
         return Actions(self.engine, read_only=read_only, log=log)
+
+    def prober(self, *, probe_image: str | None, read_only: bool) -> Prober:
+        return Prober(self.engine, probe_image or LOCAL_IMAGE, allow_sidecars=not read_only)
 
     def open_events(self) -> EventStream:
         stream = EventStream(self.engine).open()

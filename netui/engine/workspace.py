@@ -133,8 +133,14 @@ class Workspace:
         removed: list[str] = []
         first_error: EngineError | None = None
         flt = {"label": [f"{self.label}={self.value}"]}
+        # With a unique prefix, what carries it is ours even without the label
+        # (e.g. made through the UI under test); without one, the label decides.
+        by_name = {"name": [self.prefix]} if self.prefix else flt
         try:
             listed = self.engine.call(api.containers, all=True, filters=flt)
+            if self.prefix:
+                listed += [c for c in self.engine.call(api.containers, all=True, filters=by_name)
+                           if any(n.lstrip("/").startswith(self.prefix) for n in c.get("Names") or [])]
         except EngineError as exc:
             listed, first_error = [], exc
         ids = dict.fromkeys(self.containers)
@@ -154,6 +160,8 @@ class Workspace:
                 first_error = first_error or exc
         try:
             listed_nets = self.engine.call(api.networks, filters=flt)
+            if self.prefix:
+                listed_nets += self.engine.call(api.networks, filters=by_name)
         except EngineError as exc:
             listed_nets, first_error = [], first_error or exc
         nids = dict.fromkeys(self.networks)

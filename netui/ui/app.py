@@ -41,7 +41,12 @@ from netui.ui.messages import (
     StreamOpened,
     TopologyChanged,
 )
+from netui.text import clean
+from netui.ui.messages import MatrixCellDone, MatrixFinished, ProbeCheckDone, ProbeFinished
 from netui.ui.paths import stylesheets
+from netui.ui.screens.matrix_screen import MatrixRequested, MatrixScreen
+from netui.ui.screens.probe_history_screen import ProbeHistoryScreen
+from netui.ui.screens.probe_screen import ProbeRequested, ProbeScreen
 from netui.ui.screens.action_log_screen import ActionLogScreen
 from netui.ui.screens.confirm_screen import Choice, ConfirmScreen
 from netui.ui.screens.connect_screen import ConnectScreen
@@ -64,6 +69,7 @@ PANES = ("networks", "containers", "ports", "details")
 WRITE_ACTIONS = frozenset(
     {"create_network", "connect_container", "disconnect_container", "remove_network", "prune_networks", "run_container"}
 )
+PROBE_ACTIONS = frozenset({"probe_container", "probe_port", "matrix", "probe_history"})
 
 
 class NetuiApp(App[int]):
@@ -81,6 +87,7 @@ class NetuiApp(App[int]):
         Binding("n", "create_network", "New network", tooltip="create a network (form with validation)"),
         Binding("P", "prune_networks", "Prune", show=False, tooltip="remove the user networks no container uses (asks first)"),
         Binding("L", "show_log", "Log", show=False, tooltip="the action log: what netui changed, as docker commands"),
+        Binding("H", "probe_history", "Probes", show=False, tooltip="the probe history, with raw output"),
         Binding("escape", "back", "Back", show=False, tooltip="go back a pane, or clear the filter"),
         Binding("tab", "focus_next", "Next pane", show=False, tooltip="next pane"),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False, tooltip="previous pane"),
@@ -123,6 +130,8 @@ class NetuiApp(App[int]):
         make = getattr(source, "actions", None)
         self.actions = make(read_only=self.read_only, log=self.action_log) if make and not self.read_only else None
         self._select_network_named: str | None = None
+        make_prober = getattr(source, "prober", None)
+        self.prober = make_prober(probe_image=probe_image, read_only=self.read_only) if make_prober else None
 
     # -- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -169,7 +178,14 @@ class NetuiApp(App[int]):
 
     def on_unmount(self) -> None:
         self._shutting_down = True
+        if self.prober is not None:
+            self.prober.close()  # no probe container outlives netui
         self.source.close()
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = False) -> None:
+        """Every toast is literal text: messages carry engine strings (a network may be named [b]x[/b])."""
+        text = "\n".join(clean(line) for line in str(message).split("\n"))
+        super().notify(text, title=clean(title), severity=severity, timeout=timeout, markup=False)
 
     # -- connection -----------------------------------------------------------------
     def _set_state(self, state: str, detail: str = "") -> None:
@@ -458,7 +474,7 @@ class NetuiApp(App[int]):
 
     def action_help(self) -> None:
         panes = [("Networks", NetworksTable), ("Containers", ContainersTable), ("Ports", PortsTable), ("Details", DetailsPane), ("Filter", FilterBar)]
-        hide = WRITE_ACTIONS if self.actions is None else frozenset()
+        hide = (WRITE_ACTIONS if self.actions is None else frozenset()) | (PROBE_ACTIONS if self.prober is None else frozenset())
         self.push_screen(HelpScreen(help_sections(self.BINDINGS, panes, hide)))
 
     def action_filter(self) -> None:
@@ -495,6 +511,8 @@ class NetuiApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in WRITE_ACTIONS and self.actions is None:
             return False  # read-only: neither shown nor run
+        if action in PROBE_ACTIONS and self.prober is None:
+            return False  # a replay has no engine to probe
         return True
 
     def _writable(self) -> bool:
@@ -600,6 +618,97 @@ class NetuiApp(App[int]):
             return
         self.push_screen(RunContainerScreen(self.snapshot, net, self.probe_image or LOCAL_IMAGE))
 
+    # -- connectivity probes ---------------------------------------------------------------
+    def _can_probe(self) -> bool:
+        if self.prober is None or self.snapshot is None:
+            self.notify("Probes need a live engine (not a replay)", severity="warning")
+            return False
+        return True
+
+    def action_probe_container(self) -> None:
+        if not self._can_probe():
+            return
+        c = self.snapshot.container_by_id.get(self.containers.current_key or "")
+        if c is None:
+            self.notify("Highlight a container in the containers pane first", severity="warning")
+            return
+        if not c.running:
+            self.notify(f"{c.name} is {c.state or 'not running'}: start it to probe from it", severity="warning")
+            return
+        self.push_screen(ProbeScreen(self.snapshot, c))
+
+    def on_probe_requested(self, msg: ProbeRequested) -> None:
+        self._run_probe(msg)
+
+    @work(thread=True, group="probes", exit_on_error=False)
+    def _run_probe(self, msg: ProbeRequested) -> None:
+        screen = msg.screen
+        try:
+            result = self.prober.probe(
+                self.snapshot, msg.source, msg.target, checks=msg.checks, cancel=msg.cancel,
+                on_check=lambda c: screen.post_message(ProbeCheckDone(c)),
+            )
+        except Exception as exc:
+            screen.post_message(ProbeFinished(None, str(explain(exc, self.source.description))))
+            return
+        screen.post_message(ProbeFinished(result))
+
+    def action_probe_port(self) -> None:
+        if not self._can_probe():
+            return
+        key = self.ports.current_key
+        if not key:
+            self.notify("Highlight a published port first", severity="warning")
+            return
+        cid, host_ip, host_port, cport, proto = key.split("|")
+        c = self.snapshot.container_by_id.get(cid)
+        port = next((p for p in (c.published_ports if c else ()) if (p.host_ip, str(p.host_port), str(p.container_port), p.protocol) == (host_ip, host_port, cport, proto)), None)
+        if c is None or port is None:
+            return
+        if proto != "tcp":
+            self.notify(f"{proto} ports cannot be checked with a TCP connect", severity="warning")
+            return
+        self.notify(f"Connecting to {port.host_address} from this machine…", timeout=2)
+        self._run_host_port(c, port)
+
+    @work(thread=True, group="probes", exit_on_error=False)
+    def _run_host_port(self, c, port) -> None:
+        try:
+            r = self.prober.host_port(self.snapshot, c, port)
+        except Exception as exc:
+            self.call_from_thread(self.notify, str(explain(exc, self.source.description)), title="Port check failed", severity="error")
+            return
+        check = r.checks[0]
+        severity = "information" if check.status == "ok" else "error"
+        self.call_from_thread(self.notify, f"{check.summary}\n$ {check.command}", title="Host → published port", severity=severity, timeout=8)
+
+    def action_matrix(self) -> None:
+        if not self._can_probe():
+            return
+        net = self._current_network()
+        if net is None:
+            return
+        self.push_screen(MatrixScreen(self.snapshot, net))
+
+    def on_matrix_requested(self, msg: MatrixRequested) -> None:
+        self._run_matrix(msg)
+
+    @work(thread=True, group="probes", exit_on_error=False)
+    def _run_matrix(self, msg: MatrixRequested) -> None:
+        screen = msg.screen
+        try:
+            result = self.prober.matrix(
+                self.snapshot, msg.network, extra=msg.extra, cancel=msg.cancel,
+                on_cell=lambda cell, n, total: screen.post_message(MatrixCellDone(cell, n, total)),
+            )
+        except Exception as exc:
+            screen.post_message(MatrixFinished(None, str(explain(exc, self.source.description))))
+            return
+        screen.post_message(MatrixFinished(result))
+
+    def action_probe_history(self) -> None:
+        self.push_screen(ProbeHistoryScreen(self.prober.history if self.prober else []))
+
     def action_show_log(self) -> None:
         self.push_screen(ActionLogScreen(self.action_log))
 
@@ -661,6 +770,11 @@ class NetuiApp(App[int]):
         yield SystemCommand("Show keys", "Every key binding (?)", self.action_help)
         yield SystemCommand("Toggle light / dark theme", "Switch between textual-light and textual-dark", self.action_toggle_dark)
         yield SystemCommand("Action log", "What netui changed, as docker commands (L)", self.action_show_log)
+        if self.prober is not None:
+            yield SystemCommand("Test connectivity from this container", "DNS, ping and TCP to a target (t in the containers pane)", self.action_probe_container)
+            yield SystemCommand("Check the published port from the host", "TCP connect and HTTP status from this machine (t in the ports pane)", self.action_probe_port)
+            yield SystemCommand("Connectivity matrix of this network", "Every pair of its containers, by name (m)", self.action_matrix)
+            yield SystemCommand("Probe history", "Every probe of this session, with raw output (H)", self.action_probe_history)
         if self.actions is not None:
             yield SystemCommand("Create network", "A new network, validated before it is sent (n)", self.action_create_network)
             yield SystemCommand("Connect a container", "Connect a container to the highlighted network (c)", self.action_connect_container)

@@ -74,3 +74,27 @@ class ActionFinished(Message):
     screen: Any
     ok: bool
     message: str
+
+
+@dataclass
+class ProbeCheckDone(Message):
+    check: Any  # probes.Check
+
+
+@dataclass
+class ProbeFinished(Message):
+    result: Any  # probes.ProbeResult | None
+    error: str = ""
+
+
+@dataclass
+class MatrixCellDone(Message):
+    cell: Any  # probes.Cell
+    done: int
+    total: int
+
+
+@dataclass
+class MatrixFinished(Message):
+    result: Any  # probes.MatrixResult | None
+    error: str = ""

@@ -27,6 +27,7 @@ class ContainersTable(KeyedTable):
         Binding("c", "app.connect_container", "Connect", tooltip="connect another container to this network"),
         Binding("x", "app.disconnect_container", "Disconnect", tooltip="disconnect this container from this network (asks first)"),
         Binding("R", "app.run_container", "Run here", show=False, tooltip="run a new container on this network"),
+        Binding("t", "app.probe_container", "Test", tooltip="test connectivity from this container: DNS, ping, TCP"),
     ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:

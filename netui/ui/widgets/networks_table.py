@@ -27,6 +27,7 @@ class NetworksTable(KeyedTable):
         Binding("c", "app.connect_container", "Connect", tooltip="connect a container to this network"),
         Binding("d", "app.remove_network", "Remove", tooltip="remove this network (asks first; protects the builtins)"),
         Binding("R", "app.run_container", "Run here", show=False, tooltip="run a new container on this network"),
+        Binding("m", "app.matrix", "Matrix", tooltip="connectivity matrix: every pair of its containers, by name"),
     ]
 
     def action_drill(self) -> None:

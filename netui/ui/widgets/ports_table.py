@@ -23,7 +23,10 @@ class PortsTable(KeyedTable):
         Column("note", "Note"),
     )
 
-    BINDINGS = [Binding("a", "toggle_all", "All ports", tooltip="toggle: this network's published ports / every published port")]
+    BINDINGS = [
+        Binding("a", "toggle_all", "All ports", tooltip="toggle: this network's published ports / every published port"),
+        Binding("t", "app.probe_port", "Test", tooltip="connect to this published port from this machine (HTTP status too)"),
+    ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)

@@ -1,0 +1,149 @@
+"""`m`: every ordered pair of running containers on a network: who reaches whom, by name."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Label, ProgressBar, Select, Static
+
+from netui.engine.model import Network, Snapshot
+from netui.text import clean
+from netui.ui.messages import MatrixCellDone, MatrixFinished
+
+CELL_STYLES = {
+    "ok": "bold green",
+    "by-ip": "yellow",
+    "isolated": "cyan",
+    "no-name": "bold yellow",
+    "no-reply": "bold red",
+    "timeout": "bold red",
+    "leak": "bold white on red",
+    "error": "red",
+}
+LEGEND = [
+    ("ok 0.12 ms", "ok", "reaches it by name (ping, round trip)"),
+    ("by IP", "by-ip", "reaches it by IP; no name resolution on their shared network"),
+    ("isolated", "isolated", "no shared network, and no reply by IP: isolated, as it should be"),
+    ("name not resolved", "no-name", "the name does not resolve"),
+    ("no reply", "no-reply", "resolves or has an IP on a shared network, but does not answer"),
+    ("REACHABLE", "leak", "answers although they share no network"),
+]
+
+
+@dataclass
+class MatrixRequested(Message):
+    network: Network
+    extra: Network | None
+    screen: "MatrixScreen"
+    cancel: threading.Event
+
+
+class MatrixScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape", "cancel_or_close", "Cancel / close", tooltip="stop the matrix (running pings end within a second), or close"),
+        Binding("enter", "start", "Run again", tooltip="run the matrix again (with the network chosen above)"),
+    ]
+
+    def __init__(self, snapshot: Snapshot, network: Network) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+        self.network = network
+        self.running: threading.Event | None = None
+        self.names: dict[str, str] = {}
+        self.total = 0
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="matrix-box"):
+            title = Text("Connectivity matrix · ", style="bold")
+            title.append(clean(self.network.name), style="bold cyan")
+            yield Static(title)
+            with Horizontal(classes="form-row"):
+                yield Label("Also include", classes="form-label")
+                others = [(clean(n.name), n.id) for n in self.snapshot.networks if n.id != self.network.id and n.driver not in ("host", "null")]
+                yield Select(others, prompt="no other network (shows isolation when you pick one)", id="f-extra", compact=True)
+            with Horizontal(id="matrix-progress-row"):
+                yield ProgressBar(id="matrix-progress", show_eta=False)
+                yield Static(id="matrix-status")
+            yield DataTable(id="matrix-table", cursor_type="cell", zebra_stripes=True)
+            legend = Text()
+            for label, key, what in LEGEND:
+                legend.append(f" {label} ", style=CELL_STYLES[key])
+                legend.append(f" {what}\n", style="dim")
+            legend.append(" rows: from · columns: to · Enter: run again · Esc: cancel / close", style="dim")
+            yield Static(legend, id="matrix-legend")
+
+    def on_mount(self) -> None:
+        self.action_start()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.action_start()
+
+    def action_start(self) -> None:
+        if self.running is not None:
+            return
+        extra_id = self.query_one("#f-extra", Select).value
+        extra = self.snapshot.network_by_id.get(str(extra_id)) if extra_id is not Select.NULL else None
+        members = []
+        for net in [self.network] + ([extra] if extra else []):
+            for m in self.snapshot.members(net.id):
+                c = m.container
+                if c.running and c.mode != "none" and c not in members:
+                    members.append(c)
+        table = self.query_one("#matrix-table", DataTable)
+        table.clear(columns=True)
+        self.names = {c.id: c.name for c in members}
+        if len(members) < 2:
+            self.query_one("#matrix-status", Static).update(Text(" fewer than two running containers: nothing to test", style="yellow"))
+            return
+        table.add_column(Text("from ╲ to", style="dim"), key="_src")
+        for c in members:
+            table.add_column(Text(clean(c.name, 14), style="bold"), key=c.id)
+        for a in members:
+            table.add_row(Text(clean(a.name, 18), style="bold"), *[Text("·" if a.id != b.id else "—", style="dim") for b in members], key=a.id)
+        self.total = len(members) * (len(members) - 1)
+        bar = self.query_one("#matrix-progress", ProgressBar)
+        bar.update(total=self.total, progress=0)
+        self.query_one("#matrix-status", Static).update(Text(f" 0 / {self.total} pairs", style="dim"))
+        self.running = threading.Event()
+        self.post_message(MatrixRequested(self.network, extra, self, self.running))
+
+    def on_matrix_cell_done(self, msg: MatrixCellDone) -> None:
+        cell = msg.cell
+        table = self.query_one("#matrix-table", DataTable)
+        try:
+            table.update_cell(cell.source, cell.target, Text(clean(cell.text, 18), style=CELL_STYLES.get(cell.status, "")), update_width=True)
+        except Exception:
+            return  # a previous run's late cell
+        self.query_one("#matrix-progress", ProgressBar).update(progress=msg.done)
+        self.query_one("#matrix-status", Static).update(Text(f" {msg.done} / {msg.total} pairs", style="dim"))
+
+    def on_matrix_finished(self, msg: MatrixFinished) -> None:
+        self.running = None
+        status = self.query_one("#matrix-status", Static)
+        if msg.error:
+            status.update(Text(f" ✖ {clean(msg.error)}", style="bold red"))
+            return
+        r = msg.result
+        counts: dict[str, int] = {}
+        for c in r.cells.values():
+            counts[c.status] = counts.get(c.status, 0) + 1
+        summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+        word = "cancelled after" if r.cancelled else "done:"
+        status.update(Text(f" {word} {len(r.cells)} / {self.total} pairs in {r.seconds:.1f} s  ({summary})", style="bold" if not r.cancelled else "yellow"))
+
+    def action_cancel_or_close(self) -> None:
+        if self.running is not None:
+            self.running.set()
+            self.notify("Cancelling the matrix…", timeout=2)
+            return
+        self.dismiss(None)
+
+    def update_snapshot(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot

@@ -1,0 +1,198 @@
+"""`t`: can this container reach that one? DNS, ICMP and TCP, with the commands used."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from netui.engine.model import Container, Snapshot
+from netui.engine.probes import parse_target
+from netui.text import clean
+from netui.ui.messages import ProbeCheckDone, ProbeFinished
+from netui.ui.probe_render import check_lines, verdict_line
+
+
+@dataclass
+class ProbeRequested(Message):
+    source: Container
+    target: str
+    checks: tuple[str, ...]
+    screen: "ProbeScreen"
+    cancel: threading.Event
+
+
+class ProbeScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape", "cancel_or_close", "Cancel / close", tooltip="stop a running probe (its probe container is removed), or close"),
+        Binding("ctrl+r", "run", "Run", tooltip="run the checks"),
+        Binding("ctrl+o", "toggle_raw", "Raw output", tooltip="show the tools' raw output"),
+    ]
+
+    def __init__(self, snapshot: Snapshot, source: Container) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+        self.source = source
+        self.running: threading.Event | None = None
+        self.checks_done: list = []
+        self.result = None
+        self.raw = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form", classes="probe"):
+            title = Text("Test connectivity from ", style="bold")
+            title.append(clean(self.source.name), style="bold cyan")
+            nets = [n.name for n in self.snapshot.networks_of(self.source)]
+            title.append(f"   on {clean(', '.join(nets)) or 'no network'}", style="dim")
+            yield Static(title, id="form-title")
+            with Horizontal(classes="form-row"):
+                yield Label("Target", classes="form-label")
+                yield Input(placeholder="container, alias, host or IP, optionally :port", id="f-target", compact=True)
+            yield OptionList(id="f-targets")
+            yield Static(classes="form-field-error", id="err-target")
+            with Horizontal(classes="form-row form-checks"):
+                yield Checkbox("DNS", True, id="f-dns", compact=True)
+                yield Checkbox("ICMP (3 pings)", True, id="f-icmp", compact=True)
+                yield Checkbox("TCP", True, id="f-tcp", compact=True)
+            with VerticalScroll(id="probe-results"):
+                yield Static(Text("Pick a target and press Enter.", style="dim"), id="probe-output")
+            with Horizontal(id="form-buttons"):
+                yield Button("Run", id="run", variant="primary", compact=True)
+                yield Button("Close", id="close", compact=True)
+                yield Static(Text("Enter: run · Esc: cancel/close · Ctrl+O: raw output", style="dim"), id="form-keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#err-target", Static).display = False
+        ol = self.query_one("#f-targets", OptionList)
+        for c, label in self.suggestions():
+            ol.add_option(Option(label, id=c))
+        if ol.option_count == 0:
+            ol.add_option(Option(Text("no container shares a network with it: type a target", style="dim"), disabled=True))
+        self.query_one("#f-target", Input).focus()
+
+    def suggestions(self) -> list[tuple[str, Text]]:
+        """Containers sharing a network with the source: name, IP, network, other names."""
+        out = []
+        src_nets = {n.id for n in self.snapshot.networks_of(self.source)}
+        for c in self.snapshot.containers:
+            if c.id == self.source.id:
+                continue
+            for n in self.snapshot.networks_of(c):
+                if n.id not in src_nets:
+                    continue
+                holder = self.snapshot.resolve_container(c.stack_owner) if c.mode == "container" else c
+                e = holder.endpoint_on(n.id) if holder else None
+                label = Text(clean(c.name, 30), style="bold")
+                label.append(f"  {clean(e.ipv4) if e and e.ipv4 else ''}", style="cyan")
+                label.append(f"  on {clean(n.name, 30)}", style="dim")
+                if not n.has_dns:
+                    label.append("  (no DNS: by IP)", style="yellow")
+                elif e and len(e.names) > 1:
+                    label.append("  also " + clean(", ".join(x for x in e.names if x != c.name), 40), style="dim")
+                if not c.running:
+                    label.append(f"  {clean(c.state)}", style="yellow")
+                out.append((c.name if n.has_dns else (e.ipv4 if e and e.ipv4 else c.name), label))
+                break
+        return out
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id:
+            self.query_one("#f-target", Input).value = event.option.id
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.query_one("#f-target", Input).value = event.option.id
+            self.action_run()
+
+    def on_key(self, event) -> None:
+        if self.focused is not None and self.focused.id == "f-target" and event.key in ("up", "down"):
+            ol = self.query_one("#f-targets", OptionList)
+            (ol.action_cursor_down if event.key == "down" else ol.action_cursor_up)()
+            event.stop()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._validate(show=False)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_run()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "run":
+            self.action_run()
+        else:
+            self.action_cancel_or_close()
+
+    def _validate(self, show: bool) -> str | None:
+        err = self.query_one("#err-target", Static)
+        try:
+            parse_target(self.query_one("#f-target", Input).value)
+        except ValueError as exc:
+            if show:
+                err.update(Text(f"✖ {clean(str(exc))}", style="bold red"))
+                err.display = True
+            return str(exc)
+        err.display = False
+        return None
+
+    def action_run(self) -> None:
+        if self.running is not None or self._validate(show=True):
+            return
+        checks = tuple(k for k in ("dns", "icmp", "tcp") if self.query_one(f"#f-{k}", Checkbox).value)
+        if not checks:
+            self.notify("Tick at least one check", severity="warning")
+            return
+        self.running = threading.Event()
+        self.checks_done = []
+        self.result = None
+        self._show_results(Text(" running…", style="dim italic"))
+        self.query_one("#run", Button).disabled = True
+        self.post_message(ProbeRequested(self.source, self.query_one("#f-target", Input).value.strip(), checks, self, self.running))
+
+    def on_probe_check_done(self, msg: ProbeCheckDone) -> None:
+        self.checks_done.append(msg.check)
+        self._show_results(Text(" running…", style="dim italic"))
+
+    def on_probe_finished(self, msg: ProbeFinished) -> None:
+        self.running = None
+        self.query_one("#run", Button).disabled = False
+        self.result = msg.result
+        if msg.error:
+            self._show_results(Text(f" ✖ {clean(msg.error)}", style="bold red"))
+        else:
+            self._show_results()
+
+    def _show_results(self, tail: Text | None = None) -> None:
+        t = Text()
+        checks = self.result.checks if self.result is not None else self.checks_done
+        for c in checks:
+            t.append_text(check_lines(c, self.raw))
+            t.append("\n")
+        if self.result is not None:
+            t.append_text(verdict_line(self.result))
+        if tail is not None:
+            t.append_text(tail)
+        self.query_one("#probe-output", Static).update(t)
+
+    def action_toggle_raw(self) -> None:
+        self.raw = not self.raw
+        self._show_results()
+
+    def action_cancel_or_close(self) -> None:
+        if self.running is not None:
+            self.running.set()
+            self.notify("Cancelling: running checks end within their timeouts; the probe container is removed", timeout=3)
+            return
+        self.dismiss(None)
+
+    def update_snapshot(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
