@@ -45,7 +45,23 @@ VIEWS = {
     "container-details": ((160, 48), [lambda app: _select(app, "my_custom_network"), "enter", "j", "j", "enter"]),
     "default-bridge": ((160, 48), [lambda app: _select(app, "bridge"), "enter", "enter"]),
     "help": ((120, 48), ["question_mark"]),
+    "probe": ((140, 40), [lambda app: _select(app, "app_network"), "enter", lambda app: _select_container(app, "frontend"),
+                          "t", *"backend", "enter", "wait:2500"]),
+    "matrix": ((140, 40), [lambda app: _select(app, "app_network"), "m", lambda app: _pick_extra(app, "isolated_network"), "wait:4000"]),
+    "create-network": ((120, 40), ["n", *"my_custom_net2", "tab", "tab", *"10.42.0.0/24", "tab", *"10.42.0.1"]),
 }
+
+
+def _select_container(app: NetuiApp, name: str) -> None:
+    key = next(c.id for c in app.snapshot.containers if c.name == name)
+    app.containers.select_key(key)
+
+
+def _pick_extra(app: NetuiApp, name: str) -> None:
+    from textual.widgets import Select
+
+    key = next(n.id for n in app.snapshot.networks if n.name == name)
+    app.screen.query_one("#f-extra", Select).value = key
 
 
 async def shoot(name: str, size: tuple[int, int], steps: list, out: Path) -> None:
@@ -56,6 +72,8 @@ async def shoot(name: str, size: tuple[int, int], steps: list, out: Path) -> Non
         for step in steps:
             if callable(step):
                 step(app)
+            elif step.startswith("wait:"):
+                await pilot.pause(int(step[5:]) / 1000)
             else:
                 await pilot.press(step)
             await pilot.pause(0.15)
