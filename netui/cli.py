@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import time
@@ -23,8 +24,8 @@ def _positive(value: str) -> float:
         v = float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if v <= 0:
-        raise argparse.ArgumentTypeError("must be greater than 0")
+    if not math.isfinite(v) or v <= 0:
+        raise argparse.ArgumentTypeError("must be a number of seconds greater than 0")
     return v
 
 

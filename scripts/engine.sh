@@ -27,6 +27,12 @@ fi
 if [ -n "${DOCKER_HOST:-}" ] && [ "${DOCKER_HOST#unix://}" = "$DOCKER_HOST" ]; then
     fail "no Docker engine answers at DOCKER_HOST=$DOCKER_HOST, and a remote engine cannot be started from here"
 fi
+if [ -z "${DOCKER_HOST:-}" ] && command -v docker >/dev/null 2>&1; then
+    ctx=${DOCKER_CONTEXT:-$(docker context show 2>/dev/null || echo default)}
+    if [ -n "$ctx" ] && [ "$ctx" != default ]; then
+        fail "no Docker engine answers through the docker context '$ctx'; a local dockerd would not be the engine it points at"
+    fi
+fi
 [ "$(id -u)" = 0 ] || fail "no Docker engine answers, and starting one needs root (run as root, or start dockerd yourself)"
 
 if ! command -v dockerd >/dev/null 2>&1 || ! command -v docker >/dev/null 2>&1 || ! [ -x /bin/busybox ]; then
@@ -42,11 +48,15 @@ log=${NETUI_DOCKERD_LOG:-/var/log/netui-dockerd.log}
 wait_s=${NETUI_ENGINE_WAIT:-60}
 
 for attempt in 1 2 3 4; do
-    if ! pgrep -x dockerd >/dev/null 2>&1; then
+    started=""
+    if pgrep -x dockerd >/dev/null 2>&1; then
+        # Someone else's dockerd (still starting, or going away): wait for it, never kill it.
+        say "a dockerd is already running; waiting for it to answer"
+    else
         say "starting dockerd (attempt $attempt, log in $log)"
-        # A containerd left over from a stopped dockerd makes the next start fail.
-        rm -f /var/run/docker.pid
+        rm -f /var/run/docker.pid  # a stale pid file from a killed dockerd blocks the start
         nohup dockerd --default-address-pool base=172.16.0.0/12,size=24 >>"$log" 2>&1 </dev/null &
+        started=$!
     fi
     deadline=$((SECONDS + wait_s))
     while [ "$SECONDS" -lt "$deadline" ]; do
@@ -54,10 +64,20 @@ for attempt in 1 2 3 4; do
             say "engine ready: $(docker version --format 'Docker {{.Server.Version}}, API {{.Server.APIVersion}}' 2>/dev/null)"
             exit 0
         fi
-        pgrep -x dockerd >/dev/null 2>&1 || break
+        if [ -n "$started" ]; then
+            kill -0 "$started" 2>/dev/null || break  # ours died at start: try again
+        else
+            pgrep -x dockerd >/dev/null 2>&1 || break  # theirs went away: start ours
+        fi
         sleep 0.5
     done
-    pkill -x dockerd >/dev/null 2>&1
+    # Only the dockerd this script started is stopped; a slow one of the user's is left alone.
+    if [ -n "$started" ]; then
+        kill "$started" 2>/dev/null
+        for _ in $(seq 1 20); do kill -0 "$started" 2>/dev/null || break; sleep 0.5; done
+    elif pgrep -x dockerd >/dev/null 2>&1; then
+        fail "a dockerd is running but does not answer after ${wait_s} s; not touching it (check its log)"
+    fi
     sleep $((attempt * 2))
 done
 fail "dockerd did not come up after 4 attempts; last lines of $log: $(tail -n 3 "$log" 2>/dev/null | tr '\n' ' ' | cut -c1-400)"

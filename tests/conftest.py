@@ -46,17 +46,32 @@ def engine() -> Engine:
     eng.close()
 
 
+def _remove_image_if_unused(engine: Engine, tag: str) -> None:
+    """An image this session built goes at the end, unless a container still uses it (e.g. the demo)."""
+    from netui.engine.client import EngineError
+
+    try:
+        if not engine.api.containers(all=True, filters={"ancestor": tag}):
+            engine.api.remove_image(tag)
+    except (EngineError, Exception):
+        pass
+
+
 @pytest.fixture(scope="session")
 def image(engine: Engine) -> str:
-    ensure_local_image(engine)
-    return LOCAL_IMAGE
+    built = ensure_local_image(engine)
+    yield LOCAL_IMAGE
+    if built:
+        _remove_image_if_unused(engine, LOCAL_IMAGE)
 
 
 @pytest.fixture(scope="session")
 def noping_image(engine: Engine) -> str:
     """An image whose only tool is sleep: no shell, no ping, no nslookup."""
-    ensure_local_image(engine, NOPING_IMAGE, applets=("sleep",))
-    return NOPING_IMAGE
+    built = ensure_local_image(engine, NOPING_IMAGE, applets=("sleep",))
+    yield NOPING_IMAGE
+    if built:
+        _remove_image_if_unused(engine, NOPING_IMAGE)
 
 
 def new_prefix() -> str:

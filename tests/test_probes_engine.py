@@ -191,7 +191,8 @@ def test_probe_against_a_container_removed_mid_probe(engine, lab):
     assert not t.is_alive()
     r = result["r"]
     assert r.verdict == "error"
-    assert any(lab.name("src") in c.summary and ("gone" in c.summary or "not running" in c.summary) for c in r.checks), r.checks
+    assert any(lab.name("src") in c.summary and any(w in c.summary for w in ("gone", "not running", "stopped", "interrupted"))
+               for c in r.checks), r.checks
 
 
 def test_cancelled_probe_with_a_probe_container_leaves_nothing(engine, world):
@@ -233,3 +234,15 @@ def test_output_parsers():
     assert parse_nslookup(out) == ["172.16.1.2"]
     assert parse_nslookup("** server can't find x: NXDOMAIN") == []
     assert ProbeError("x").kind == "error"
+
+
+def test_a_stopped_target_is_not_looked_up(engine, lab):
+    """Docker's DNS forwards names it does not know: a stopped container's name is never asked for."""
+    lab.network("sleepy")
+    src = lab.container("awake", lab.image, networks=[lab.name("sleepy")])
+    lab.container("asleep", lab.image, networks=[lab.name("sleepy")], start=False)
+    snap = fresh(engine)
+    r = Prober(engine).probe(snap, snap.container_by_id[src], lab.name("asleep"))
+    k = by_kind(r)
+    assert k["dns"].method == "-" and "created" in k["dns"].summary  # not queried
+    assert all(c.method in ("-", "") for c in r.checks)  # nothing ran

@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 
 from netui.engine.client import Engine, EngineError, NotFound
 from netui.engine.image import LOCAL_IMAGE
-from netui.engine.model import Container, EngineInfo, Network, Snapshot
+from netui.engine.model import Container, EngineInfo, Network, Snapshot, addresses_overlap
 
 MANAGED_LABEL = "netui.managed"
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -242,11 +242,16 @@ def validate_network(spec: NetworkSpec, snapshot: Snapshot, info: EngineInfo) ->
 # -- connect / disconnect -----------------------------------------------------------
 @dataclass(frozen=True)
 class ConnectSpec:
-    network: str  # name
+    network: str  # name, for the command shown
     container: str  # name
     aliases: str = ""  # comma or space separated
     ipv4: str = ""
     ipv6: str = ""
+    network_id: str = ""  # what the engine is told (names can repeat)
+
+    @property
+    def network_ref(self) -> str:
+        return self.network_id or self.network
 
     def alias_list(self) -> list[str]:
         return [a for a in re.split(r"[,\s]+", self.aliases or "") if a]
@@ -273,9 +278,13 @@ def cannot_join(c: Container) -> str:
     return ""
 
 
+def _network_of(snapshot: Snapshot, name: str, network_id: str) -> Network | None:
+    return snapshot.network_by_id.get(network_id) if network_id else snapshot.network_by_name.get(name)
+
+
 def validate_connect(spec: ConnectSpec, snapshot: Snapshot) -> list[FieldError]:
     errors: list[FieldError] = []
-    net = snapshot.network_by_name.get(spec.network)
+    net = _network_of(snapshot, spec.network, spec.network_id)
     if net is None:
         return [FieldError("network", f"network {spec.network} no longer exists")]
     if net.driver in ("host", "null"):
@@ -346,13 +355,18 @@ class DisconnectSpec:
     network: str
     container: str
     force: bool = False
+    network_id: str = ""
+
+    @property
+    def network_ref(self) -> str:
+        return self.network_id or self.network
 
     def argv(self) -> list[str]:
         return ["docker", "network", "disconnect", *(["--force"] if self.force else []), self.network, self.container]
 
 
 def validate_disconnect(spec: DisconnectSpec, snapshot: Snapshot) -> list[FieldError]:
-    net = snapshot.network_by_name.get(spec.network)
+    net = _network_of(snapshot, spec.network, spec.network_id)
     if net is None:
         return [FieldError("network", f"network {spec.network} no longer exists")]
     c = snapshot.container_by_name.get(spec.container)
@@ -387,6 +401,7 @@ def remove_argv(names: Iterable[str]) -> list[str]:
 class RemoveSpec:
     network: str
     disconnect_first: tuple[str, ...] = ()  # containers to disconnect (forced) before removing
+    network_id: str = ""
 
     def argv(self) -> list[str]:
         return remove_argv([self.network])
@@ -398,6 +413,7 @@ class RemoveSpec:
 @dataclass(frozen=True)
 class PruneSpec:
     networks: tuple[str, ...]
+    network_ids: tuple[str, ...] = ()
 
     def argv(self) -> list[str]:
         return remove_argv(self.networks)
@@ -418,6 +434,7 @@ class RunSpec:
     command: str = "sleep 86400"
     publish: str = ""  # [host_ip:]host_port:container_port[/proto]
     aliases: str = ""
+    network_id: str = ""
 
     def parsed_command(self) -> list[str]:
         try:
@@ -459,7 +476,7 @@ class RunSpec:
 
 def validate_run(spec: RunSpec, snapshot: Snapshot) -> list[FieldError]:
     errors: list[FieldError] = []
-    net = snapshot.network_by_name.get(spec.network)
+    net = _network_of(snapshot, spec.network, spec.network_id)
     if net is None:
         errors.append(FieldError("network", f"network {spec.network} no longer exists"))
     if spec.name.strip():
@@ -483,8 +500,10 @@ def validate_run(spec: RunSpec, snapshot: Snapshot) -> list[FieldError]:
                     errors.append(FieldError("publish", f"port {port} is not between 1 and 65535"))
             if host_ip:
                 _address(host_ip, "publish", errors)
-            if host_port is not None and any(p.host_port == host_port and p.protocol == proto for _, p in snapshot.published_ports()):
-                errors.append(FieldError("publish", f"host port {host_port}/{proto} is already published by another container"))
+            taken = [(c, p) for c, p in snapshot.published_ports()
+                     if p.host_port == host_port and p.protocol == proto and addresses_overlap(p.host_ip, host_ip)]
+            if host_port is not None and taken:
+                errors.append(FieldError("publish", f"host port {host_port}/{proto} is already published by {taken[0][0].name} on {taken[0][1].host_address}"))
         if net is not None and net.driver in ("host", "null"):
             errors.append(FieldError("publish", f"ports cannot be published on the {net.name} network"))
     aliases = [a for a in re.split(r"[,\s]+", spec.aliases or "") if a]
@@ -580,7 +599,7 @@ class Actions:
             self.engine.call(
                 self.engine.api.connect_container_to_network,
                 spec.container,
-                spec.network,
+                spec.network_ref,
                 aliases=spec.alias_list() or None,
                 ipv4_address=spec.ipv4.strip() or None,
                 ipv6_address=spec.ipv6.strip() or None,
@@ -592,31 +611,32 @@ class Actions:
     def disconnect(self, spec: DisconnectSpec) -> str:
         def go() -> str:
             self.engine.call(
-                self.engine.api.disconnect_container_from_network, spec.container, spec.network, force=spec.force
+                self.engine.api.disconnect_container_from_network, spec.container, spec.network_ref, force=spec.force
             )
             return f"disconnected {spec.container} from {spec.network}"
 
         return self._run(spec.argv(), go)
 
-    def remove_network(self, name: str, *, disconnect_first: tuple[str, ...] = ()) -> str:
+    def remove_network(self, name: str, *, disconnect_first: tuple[str, ...] = (), network_id: str = "") -> str:
         """Remove a network; optionally disconnect the given containers first (forced)."""
         done = []
         for cname in disconnect_first:
-            self.disconnect(DisconnectSpec(name, cname, force=True))
+            self.disconnect(DisconnectSpec(name, cname, force=True, network_id=network_id))
             done.append(cname)
 
         def go() -> str:
-            self.engine.call(self.engine.api.remove_network, name)
+            self.engine.call(self.engine.api.remove_network, network_id or name)
             return f"removed network {name}" + (f" after disconnecting {', '.join(done)}" if done else "")
 
         return self._run(remove_argv([name]), go)
 
-    def prune(self, names: Iterable[str]) -> tuple[list[str], list[str]]:
+    def prune(self, names: Iterable[str], ids: Iterable[str] = ()) -> tuple[list[str], list[str]]:
         """Remove exactly these networks; returns (removed, failures as 'name: reason')."""
         removed, failed = [], []
-        for name in names:
+        ids = list(ids)
+        for i, name in enumerate(names):
             try:
-                self.remove_network(name)
+                self.remove_network(name, network_id=ids[i] if i < len(ids) else "")
                 removed.append(name)
             except ReadOnlyError:
                 raise
@@ -638,8 +658,9 @@ class Actions:
                 port_bindings = {key: (host_ip, host_port) if host_ip else host_port}
                 ports = [(cport, proto)]
             aliases = [a for a in re.split(r"[,\s]+", spec.aliases or "") if a]
-            host_config = api.create_host_config(network_mode=spec.network, port_bindings=port_bindings)
-            networking = api.create_networking_config({spec.network: api.create_endpoint_config(aliases=aliases or None)})
+            ref = spec.network_id or spec.network
+            host_config = api.create_host_config(network_mode=ref, port_bindings=port_bindings)
+            networking = api.create_networking_config({ref: api.create_endpoint_config(aliases=aliases or None)})
             res = self.engine.call(
                 api.create_container,
                 spec.image.strip(),

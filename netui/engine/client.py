@@ -261,6 +261,13 @@ class Engine:
 def _check_context(env: dict[str, str]) -> None:
     """Like the docker CLI, refuse a DOCKER_CONTEXT that does not exist (docker-py would fall back)."""
     name = env.get("DOCKER_CONTEXT", "")
+    if not name:
+        try:
+            from docker.context.config import get_current_context_name
+
+            name = get_current_context_name() or ""
+        except Exception:
+            name = ""
     if not name or name == "default":
         return
     try:

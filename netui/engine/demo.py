@@ -81,12 +81,10 @@ def up(engine: Engine, image: str | None = None) -> Iterator[str]:
             raise EngineError(f"a container named {name} already exists and is not netui's demo: remove or rename it first")
     img = _image(engine, image)
     yield f"image: {img}"
-    made: list[str] = []
     try:
         for name, opts in NETWORKS.items():
             if name not in nets:
                 ws.network(name, **opts)
-                made.append(f"network {name}")
                 yield f"created network {name}"
         specs = [
             ("backend", [("app_network", ["api"])], (*SERVE, "8080"), ["8080/tcp"]),
@@ -101,18 +99,14 @@ def up(engine: Engine, image: str | None = None) -> Iterator[str]:
                 _ensure_running(engine, conts[name])
                 continue
             ws.container(name, img, cmd, networks=networks, hostname=name, exposed=expose)
-            made.append(f"container {name}")
             yield f"started {name} on {', '.join(n if isinstance(n, str) else n[0] for n in networks) or 'the default bridge'}"
         if "frontend" in conts:
             _ensure_running(engine, conts["frontend"])
         else:
             yield _frontend(ws, img)
     except EngineError:
-        # Nothing half-built: take back what this run made.
-        try:
-            ws.remove_all()
-        except EngineError:
-            pass
+        # Nothing half-built: take back what this run made (and only that).
+        ws.remove_created()
         raise
     yield "demo is up: run `netui` to explore it, `netui demo down` to remove it"
 
@@ -151,7 +145,7 @@ def down(engine: Engine) -> Iterator[str]:
     if not removed:
         yield "no demo resources on this engine"
     for what in removed:
-        yield f"removed {what}"
+        yield what if what.startswith("kept ") else f"removed {what}"
 
 
 def status(engine: Engine) -> Iterator[str]:

@@ -428,7 +428,23 @@ class Container:
     @property
     def inspect_key(self) -> tuple:
         """What must stay equal for a cached inspect of this container to stay valid."""
-        return (self.name, self.state, tuple(sorted((e.network_id, e.endpoint_id) for e in self.endpoints)))
+        # By network name, as the engine keys endpoints: a stopped container's list
+        # entry has no NetworkID, and the snapshot fills that in from the name.
+        return (self.name, self.state, tuple(sorted((e.network_name, e.endpoint_id) for e in self.endpoints)))
+
+
+def addresses_overlap(a: str, b: str) -> bool:
+    """Whether two host binding addresses can take the same connections."""
+    a, b = a or "0.0.0.0", b or "0.0.0.0"
+    if a == b:
+        return True
+    wild4, wild6 = "0.0.0.0", "::"
+    fam = lambda ip: 6 if ":" in ip else 4  # noqa: E731
+    if a == wild6 or b == wild6:
+        return True  # [::] is dual-stack on Linux: it takes IPv4 too
+    if (a == wild4 or b == wild4) and fam(a) == fam(b) == 4:
+        return True
+    return False
 
 
 def _port_order(p: Port) -> tuple:
@@ -590,12 +606,17 @@ class Snapshot:
 
     @cached_property
     def host_port_clashes(self) -> frozenset[tuple[int, str]]:
-        """(host port, protocol) pairs published by more than one container."""
-        seen: dict[tuple[int, str], set[str]] = {}
+        """(host port, protocol) pairs that two containers bind on overlapping addresses
+        (the same address, or one of them on all addresses of that family)."""
+        by_port: dict[tuple[int, str], list[tuple[str, str]]] = {}
         for c, p in self.published_ports():
-            assert p.host_port is not None
-            seen.setdefault((p.host_port, p.protocol), set()).add(c.id)
-        return frozenset(k for k, ids in seen.items() if len(ids) > 1)
+            by_port.setdefault((p.host_port or 0, p.protocol), []).append((c.id, p.host_ip))
+        out = set()
+        for key, binds in by_port.items():
+            for i, (c1, ip1) in enumerate(binds):
+                if any(c1 != c2 and addresses_overlap(ip1, ip2) for c2, ip2 in binds[i + 1:]):
+                    out.add(key)
+        return frozenset(out)
 
 
 def _replace(obj, **changes):

@@ -294,8 +294,9 @@ class Runner:
             return self.sidecar
 
     def resolver_is_embedded(self) -> bool:
-        """Whether the stack resolves names through Docker's embedded DNS only (so a
-        `ping <name>` cannot reach an outside resolver)."""
+        """Whether the stack resolves names through Docker's embedded DNS only. The
+        embedded DNS forwards names it does not know, so callers only look up names of
+        running containers that share a network with the source."""
         if self._resolv is None:
             try:
                 code, out, _, _ = self.run(["cat", "/etc/resolv.conf"], 3)
@@ -414,6 +415,12 @@ def plan_probe(snap: Snapshot, source: Container, target: Target) -> Plan:
             plan.container = c
             shared = [n for n in snap.networks_of(c) if n.id in src_nets]
             shared_dns = [n for n in shared if name in names_of(snap, c, n)]
+            holder = snap.resolve_container(c.stack_owner) if c.mode == "container" else c
+            if holder is None or not holder.running:
+                # Docker's DNS knows only running containers; it would forward the name outside.
+                plan.dns_note = f"{c.name} is {(holder or c).state or 'not running'}: it has no address and its name does not resolve"
+                plan.notes.append("target not running")
+                return plan
             if shared_dns:
                 plan.resolve = name
             elif shared:
@@ -595,6 +602,12 @@ class Prober:
     # -- host → published port --------------------------------------------------------------
     def host_port(self, snap: Snapshot, container: Container, port: Port, timeout: float = 2.0) -> ProbeResult:
         started = time.time()
+        engine_host = self.engine.info.host or ""
+        if not re.match(r"^(unix|tcp|https?|npipe)://", engine_host) and "://" in engine_host:
+            scheme = engine_host.split("://", 1)[0]
+            check = Check("tcp", SKIPPED, f"the engine is reached over {scheme}://: its published ports are on that machine, "
+                          "which netui cannot connect to directly from here", method="-")
+            return self._record(ProbeResult(started, "host", f"{port.host_address} → {container.name}:{port.container_side}", (check,)))
         host = self._host_address(port)
         url_host = f"[{host}]" if ":" in host else host
         cmd = command_text(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", f"http://{url_host}:{port.host_port}/"])
@@ -642,6 +655,8 @@ class Prober:
         self, snap: Snapshot, network: Network, *, extra: Network | None = None, workers: int = 8,
         cancel: threading.Event | None = None, on_cell: Callable[[Cell, int, int], None] | None = None,
     ) -> MatrixResult:
+        """Every ordered pair of running containers: one exec per source container,
+        its pings running side by side (MATRIX_SCRIPT)."""
         cancel = cancel or threading.Event()
         t0 = time.monotonic()
         members: list[Container] = []
@@ -649,77 +664,176 @@ class Prober:
             for m in snap.members(net.id):
                 if m.container.running and m.container.mode != "none" and m.container not in members:
                     members.append(m.container)
-        pairs = [(a, b) for a in members for b in members if a.id != b.id]
-        runners = {c.id: Runner(self.engine, c, self.probe_image, self.sidecars, cancel, self.allow_sidecars) for c in members}
+        total = len(members) * (len(members) - 1)
         cells: dict[tuple[str, str], Cell] = {}
         lock = threading.Lock()
-        total = len(pairs)
 
-        def one(a: Container, b: Container) -> None:
-            if cancel.is_set():
-                return
-            cell = self._cell(snap, runners[a.id], a, b)
+        def record(cell: Cell) -> None:
             with lock:
-                cells[(a.id, b.id)] = cell
+                cells[(cell.source, cell.target)] = cell
                 n = len(cells)
             if on_cell is not None:
                 on_cell(cell, n, total)
 
-        try:
-            with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-                futures = [pool.submit(one, a, b) for a, b in pairs]
-                for f in futures:
-                    if cancel.is_set():
-                        for other in futures:
-                            other.cancel()
-                        break
-                    f.result()
-        finally:
-            for r in runners.values():
-                r.close()
+        def row(a: Container) -> None:
+            if cancel.is_set():
+                return
+            runner = Runner(self.engine, a, self.probe_image, self.sidecars, cancel, self.allow_sidecars)
+            try:
+                for cell in self._row(snap, runner, a, [b for b in members if b.id != a.id]):
+                    record(cell)
+            finally:
+                runner.close()
+
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            for f in [pool.submit(row, a) for a in members]:
+                f.result()
         return MatrixResult(network.name, tuple(members), cells, time.monotonic() - t0, cancel.is_set())
 
-    def _cell(self, snap: Snapshot, runner: Runner, a: Container, b: Container) -> Cell:
-        shared = [n for n in snap.networks_of(b) if n.id in {x.id for x in snap.networks_of(a)}]
-        by_name = [n for n in shared if b.name in names_of(snap, b, n)]
-        holder = snap.resolve_container(b.stack_owner) if b.mode == "container" else b
+    def _row(self, snap: Snapshot, runner: Runner, a: Container, targets: list[Container]) -> list[Cell]:
+        """Cells for one source: by name where a shared network resolves the name, else by IP."""
+        a_nets = {n.id for n in snap.networks_of(a)}
+        by_name: dict[str, Container] = {}
+        by_ip: dict[str, tuple[Container, str, str]] = {}  # token -> (target, how, ip)
+        out: list[Cell] = []
+        for b in targets:
+            shared = [n for n in snap.networks_of(b) if n.id in a_nets]
+            if any(b.name in names_of(snap, b, n) for n in shared):
+                by_name[f"n:{b.name}"] = b
+                continue
+            ip = _address_of(snap, b, shared[0] if shared else None)
+            if ip is None:
+                out.append(Cell(a.id, b.id, "error", "no IP to test"))
+                continue
+            how = "isolated" if not shared else ("by IP (no DNS)" if not shared[0].has_dns else "by IP")
+            by_ip[f"i:{ip}#{b.id}"] = (b, how, ip)
+        answers, method, failed = self._batch(runner, [*by_name, *by_ip])
+        if failed is not None:
+            return out + [Cell(a.id, b.id, failed[0], failed[1]) for b in [*by_name.values(), *(v[0] for v in by_ip.values())]]
+        retry: dict[str, tuple[Container, str, str]] = {}
+        for token, b in by_name.items():
+            status, value = answers.get(token, ("error", ""))
+            cmd = runner.equivalent(["ping", "-c", "1", "-W", "1", b.name], method)
+            rtt = _float(value)
+            if status == "unsafe":
+                # Its resolver is not Docker's alone: no name lookups there; by IP instead.
+                shared = [n for n in snap.networks_of(b) if n.id in a_nets]
+                ip = _address_of(snap, b, shared[0] if shared else None)
+                if ip is None:
+                    out.append(Cell(a.id, b.id, "error", "no IP to test", method=method))
+                else:
+                    retry[f"i:{ip}#{b.id}"] = (b, "by IP", ip)
+            elif status == "ok":
+                out.append(Cell(a.id, b.id, OK, f"ok {rtt:.2f} ms" if rtt is not None else "ok", rtt, method, cmd))
+            elif status == "noname":
+                out.append(Cell(a.id, b.id, "no-name", "name not resolved", method=method, command=cmd))
+            elif status == "noreply":
+                out.append(Cell(a.id, b.id, "no-reply", "no reply", method=method, command=cmd))
+            else:
+                out.append(Cell(a.id, b.id, "error", "no answer from the probe", method=method, command=cmd))
+        if retry:
+            more, method2, failed2 = self._batch(runner, list(retry))
+            answers.update(more)
+            if failed2 is not None:
+                out += [Cell(a.id, b.id, failed2[0], failed2[1]) for b, _, _ in retry.values()]
+                retry = {}
+            by_ip.update(retry)
+        for token, (b, how, ip) in by_ip.items():
+            status, value = answers.get(token, ("error", ""))
+            cmd = runner.equivalent(["ping", "-c", "1", "-W", "1", ip], method)
+            rtt = _float(value)
+            if how == "isolated":
+                if status == "ok":
+                    out.append(Cell(a.id, b.id, "leak", "REACHABLE (no shared network)", rtt, method, cmd))
+                elif status == "noreply":
+                    out.append(Cell(a.id, b.id, "isolated", "isolated", method=method, command=cmd))
+                else:
+                    out.append(Cell(a.id, b.id, "error", "no answer from the probe", method=method, command=cmd))
+            elif status == "ok":
+                out.append(Cell(a.id, b.id, "by-ip", f"{how} {rtt:.2f} ms" if rtt is not None else how, rtt, method, cmd))
+            elif status == "noreply":
+                out.append(Cell(a.id, b.id, "no-reply", "no reply", method=method, command=cmd))
+            else:
+                out.append(Cell(a.id, b.id, "error", "no answer from the probe", method=method, command=cmd))
+        return out
+
+    def _batch(self, runner: Runner, tokens: list[str]) -> tuple[dict[str, tuple[str, str]], str, tuple[str, str] | None]:
+        """Run MATRIX_SCRIPT for these targets: (answers by token, method, (status, text) if it failed)."""
+        if not tokens:
+            return {}, "", None
         try:
-            if by_name and runner.resolver_is_embedded():
-                argv = ["ping", "-c", "1", "-W", "1", b.name]
-                code, out, method, _ = runner.run(argv, 2)
-                sent, received, rtt = parse_ping(out)
-                if "bad address" in out or "unknown host" in out.lower():
-                    return Cell(a.id, b.id, "no-name", "name not resolved", method=method, command=runner.equivalent(argv, method))
-                if received:
-                    return Cell(a.id, b.id, OK, f"ok {rtt[1]:.2f} ms" if rtt else "ok", rtt[1] if rtt else None, method, runner.equivalent(argv, method))
-                return Cell(a.id, b.id, "no-reply", "no reply", method=method, command=runner.equivalent(argv, method))
-            net = shared[0] if shared else None
-            ep = None
-            if holder is not None:
-                ep = holder.endpoint_on(net.id) if net else next((e for e in holder.endpoints if e.ipv4), None)
-            if ep is None or not ep.ipv4:
-                return Cell(a.id, b.id, "error", "no IP to test")
-            argv = ["ping", "-c", "1", "-W", "1", ep.ipv4]
-            code, out, method, _ = runner.run(argv, 2)
-            sent, received, rtt = parse_ping(out)
-            cmd = runner.equivalent(argv, method)
-            if not shared:
-                if received:
-                    return Cell(a.id, b.id, "leak", "REACHABLE (no shared network)", rtt[1] if rtt else None, method, cmd)
-                return Cell(a.id, b.id, "isolated", "isolated", method=method, command=cmd)
-            label = "by IP (no DNS)" if net is not None and not net.has_dns else "by IP"
-            if received:
-                return Cell(a.id, b.id, "by-ip", f"{label} {rtt[1]:.2f} ms" if rtt else label, rtt[1] if rtt else None, method, cmd)
-            return Cell(a.id, b.id, "no-reply", "no reply", method=method, command=cmd)
+            _, text, method, _ = runner.run(["sh", "-c", MATRIX_SCRIPT, "netui-matrix", *tokens], 4)
         except FutureTimeout:
-            return Cell(a.id, b.id, TIMEOUT, "timeout")
+            return {}, "", (TIMEOUT, "timeout")
         except Cancelled:
-            return Cell(a.id, b.id, "error", "cancelled")
+            return {}, "", ("error", "cancelled")
         except (ProbeError, EngineError) as exc:
-            return Cell(a.id, b.id, "error", str(exc)[:80])
+            return {}, "", ("error", str(exc)[:80])
+        return _matrix_answers(text), method, None
 
     def close(self) -> None:
         self.sidecars.sweep()
+
+
+# The matrix's per-source script. It is constant: targets arrive as its arguments,
+# never in the script text. "n:<name>" pings by name, only for running containers
+# that share a DNS network with the source (so the embedded DNS knows them and
+# forwards nothing), and only when every nameserver in the container's resolv.conf
+# is Docker's embedded DNS; "i:<ip>#<id>" pings an address. The pings of a
+# source run side by side; one line per target: @@<token>|ok|<ms> | noname | noreply | unsafe.
+MATRIX_SCRIPT = r"""
+safe=1
+if [ -r /etc/resolv.conf ]; then
+  while read -r k v rest; do
+    if [ "$k" = nameserver ] && [ "$v" != 127.0.0.11 ]; then safe=0; fi
+  done < /etc/resolv.conf
+else
+  safe=0
+fi
+for a in "$@"; do
+  t=${a#?:}
+  t=${t%%#*}
+  case "$a" in
+    n:*) if [ "$safe" != 1 ]; then echo "@@$a|unsafe|"; continue; fi ;;
+  esac
+  (
+    o=$(ping -c 1 -W 1 "$t" 2>&1)
+    rc=$?
+    case "$o" in
+      *"bad address"*|*"nknown host"*|*"not known"*) echo "@@$a|noname|" ;;
+      *time=*) r=${o#*time=}; r=${r%% *}; echo "@@$a|ok|$r" ;;
+      *) echo "@@$a|noreply|$rc" ;;
+    esac
+  ) &
+done
+wait
+"""
+
+
+def _matrix_answers(text: str) -> dict[str, tuple[str, str]]:
+    out = {}
+    for line in text.splitlines():
+        if line.startswith("@@"):
+            parts = line[2:].rsplit("|", 2)
+            if len(parts) == 3:
+                out[parts[0]] = (parts[1], parts[2])
+    return out
+
+
+def _float(value: str) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _address_of(snap: Snapshot, c: Container, network: Network | None) -> str | None:
+    """c's IPv4 on that network (through its stack owner for container:<x>), or on any."""
+    holder = snap.resolve_container(c.stack_owner) if c.mode == "container" else c
+    if holder is None:
+        return None
+    ep = holder.endpoint_on(network.id) if network is not None else next((e for e in holder.endpoints if e.ipv4), None)
+    return ep.ipv4 if ep is not None and ep.ipv4 else None
 
 
 def _pick(addresses: list[str]) -> str | None:

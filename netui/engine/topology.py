@@ -26,7 +26,7 @@ class TopologyReader:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        # container id -> (inspect key, endpoints keyed by network id)
+        # container id -> (inspect key, endpoints keyed by network name)
         self._details: dict[str, tuple[tuple, dict[str, dict[str, Any]]]] = {}
         self._lock = threading.Lock()
 
@@ -83,9 +83,7 @@ class TopologyReader:
                 results[cid] = None  # removed since the list call: the next read drops it
                 return
             nets = ((data.get("NetworkSettings") or {}).get("Networks") or {}) if isinstance(data, dict) else {}
-            results[cid] = {
-                str((v or {}).get("NetworkID") or k): (v or {}) for k, v in nets.items() if isinstance(v, dict) or v is None
-            }
+            results[cid] = {str(k): (v or {}) for k, v in nets.items() if isinstance(v, dict) or v is None}
 
         if len(todo) == 1:
             inspect(todo[0])
@@ -117,7 +115,7 @@ def _merge(c: Container, details: dict[str, dict[str, Any]]) -> Container:
     """A container with aliases, DNS names and static IPs taken from its inspect."""
     eps = []
     for e in c.endpoints:
-        d = details.get(e.network_id)
+        d = details.get(e.network_name)
         if d is None:
             eps.append(e)
             continue

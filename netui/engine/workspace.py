@@ -122,6 +122,34 @@ class Workspace:
             self.engine.call(api.start, cid)
         return cid
 
+    def _ours(self, cid: str) -> bool:
+        try:
+            c = self.engine.call(self.engine.api.inspect_container, cid)
+        except NotFound:
+            return True  # a stale endpoint: nobody's
+        labels = (c.get("Config") or {}).get("Labels") or {}
+        return labels.get(self.label) == self.value or (bool(self.prefix) and str(c.get("Name", "")).lstrip("/").startswith(self.prefix))
+
+    def remove_created(self) -> list[str]:
+        """Remove only what this Workspace object created (e.g. to undo a half-done run)."""
+        api = self.engine.api
+        removed = []
+        for cid in reversed(self.containers):
+            try:
+                self.engine.call(api.remove_container, cid, force=True)
+                removed.append(f"container {cid[:12]}")
+            except EngineError:
+                pass
+        for nid in reversed(self.networks):
+            try:
+                self.engine.call(api.remove_network, nid)
+                removed.append(f"network {nid[:12]}")
+            except EngineError:
+                pass
+        self.containers.clear()
+        self.networks.clear()
+        return removed
+
     def remove_all(self) -> list[str]:
         """Remove what this workspace made, plus anything else with its label and prefix.
 
@@ -171,12 +199,16 @@ class Workspace:
         for nid in nids:
             try:
                 info = self.engine.call(api.inspect_network, nid)
-                # Our network must go even if something else was connected to it.
-                for cid in info.get("Containers") or {}:
-                    try:
+                foreign = []
+                for cid, ep in (info.get("Containers") or {}).items():
+                    if self._ours(cid):
                         self.engine.call(api.disconnect_container_from_network, cid, nid, force=True)
-                    except EngineError:
-                        pass
+                    else:
+                        foreign.append(str((ep or {}).get("Name") or cid[:12]))
+                if foreign:
+                    # Not ours to touch: the network stays, and we say why.
+                    removed.append(f"kept network {info['Name']}: {', '.join(foreign)} (not ours) still attached")
+                    continue
                 self.engine.call(api.remove_network, nid)
                 removed.append(f"network {info['Name']}")
             except NotFound:

@@ -10,6 +10,7 @@ on screen, marked stale, and the app reconnects with backoff.
 from __future__ import annotations
 
 import argparse
+import threading
 import time
 from typing import Iterable
 
@@ -179,7 +180,10 @@ class NetuiApp(App[int]):
     def on_unmount(self) -> None:
         self._shutting_down = True
         if self.prober is not None:
-            self.prober.close()  # no probe container outlives netui
+            # No probe container outlives netui; a hung engine must not hold the exit for long.
+            closer = threading.Thread(target=self.prober.close, daemon=True)
+            closer.start()
+            closer.join(timeout=5)
         self.source.close()
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = False) -> None:
@@ -489,12 +493,12 @@ class NetuiApp(App[int]):
         self.query_text = Query(text)
         bar.set_class(bool(text) or self.focused is bar, "-active")
         self.status.set(filter=text)
-        self.refresh_view()
+        self.refresh_view(flash=False)  # the view changed, not the engine
 
     def on_filter_bar_filter_changed(self, msg: FilterBar.FilterChanged) -> None:
         self.query_text = Query(msg.text)
         self.status.set(filter=msg.text)
-        self.refresh_view()
+        self.refresh_view(flash=False)  # the view changed, not the engine
 
     def on_filter_bar_filter_done(self, msg: FilterBar.FilterDone) -> None:
         bar = self.main_screen.query_one("#filter", FilterBar)
@@ -554,12 +558,12 @@ class NetuiApp(App[int]):
             if net is not None:
                 self.notify("Highlight a container in the containers pane first", severity="warning")
             return
-        spec = act.DisconnectSpec(net.name, c.name)
+        spec = act.DisconnectSpec(net.name, c.name, network_id=net.id)
         errors = act.validate_disconnect(spec, self.snapshot)
         if errors:
             self.notify(errors[0].message, title="Cannot disconnect", severity="error")
             return
-        body = Text.assemble("Disconnect ", (c.name, "bold"), " from ", (net.name, "bold"), "?\n\n",
+        body = Text.assemble("Disconnect ", (clean(c.name), "bold"), " from ", (clean(net.name), "bold"), "?\n\n",
                              ("It loses its address on this network" + (" and its names there" if net.has_dns else "") + "; "
                               "its other networks are untouched.", "dim"))
         self.push_screen(ConfirmScreen("Disconnect a container", body, [Choice("Disconnect", "disconnect", spec)],
@@ -577,15 +581,15 @@ class NetuiApp(App[int]):
             return
         attached = [m.container.name for m in self.snapshot.members(net.id) if m.endpoint is not None]
         if not attached:
-            body = Text.assemble("Remove network ", (net.name, "bold"), "?\n\n", ("No container is attached.", "dim"))
-            choices = [Choice("Remove", "remove_network", act.RemoveSpec(net.name))]
+            body = Text.assemble("Remove network ", (clean(net.name), "bold"), "?\n\n", ("No container is attached.", "dim"))
+            choices = [Choice("Remove", "remove_network", act.RemoveSpec(net.name, network_id=net.id))]
         else:
-            body = Text.assemble("Network ", (net.name, "bold"), f" has {len(attached)} attached container{'s' if len(attached) != 1 else ''}:\n")
+            body = Text.assemble("Network ", (clean(net.name), "bold"), f" has {len(attached)} attached container{'s' if len(attached) != 1 else ''}:\n")
             for name in attached:
-                body.append(f"  • {name}\n")
+                body.append(f"  • {clean(name)}\n")
             body.append("\nDocker refuses to remove a network with endpoints. netui can disconnect them all first "
                         "(the containers keep running and keep their other networks).", style="dim")
-            spec = act.RemoveSpec(net.name, tuple(attached))
+            spec = act.RemoveSpec(net.name, tuple(attached), network_id=net.id)
             choices = [Choice("Disconnect all, then remove", "remove_network", spec,
                               extra_commands=tuple(tuple(a) for a in spec.all_argv()[:-1]))]
         self.push_screen(ConfirmScreen("Remove a network", body, choices))
@@ -599,16 +603,16 @@ class NetuiApp(App[int]):
             # Prune what you see: with a filter on, only the unused networks it shows.
             visible = {n.id for n in visible_networks(self.snapshot, self.query_text)}
             gone = tuple(n for n in gone if n.id in visible)
-            scope = f" matching the filter {self.query_text.text!r}"
+            scope = f" matching the filter {clean(self.query_text.text)!r}"
         if not gone:
             self.notify(f"No unused user networks{scope}: nothing to prune")
             return
         body = Text(f"These {len(gone)} user network{'s' if len(gone) != 1 else ''}{scope} have no container (running or stopped) and would go:\n\n")
         for n in gone:
-            body.append(f"  • {n.name}", style="bold")
-            body.append(f"  {n.driver}  {', '.join(n.subnets)}\n", style="dim")
+            body.append(f"  • {clean(n.name)}", style="bold")
+            body.append(f"  {clean(n.driver)}  {clean(', '.join(n.subnets))}\n", style="dim")
         self.push_screen(ConfirmScreen("Prune unused networks", body,
-                                       [Choice(f"Remove {len(gone)}", "prune", act.PruneSpec(tuple(n.name for n in gone)))]))
+                                       [Choice(f"Remove {len(gone)}", "prune", act.PruneSpec(tuple(n.name for n in gone), tuple(n.id for n in gone)))]))
 
     def action_run_container(self) -> None:
         if not self._writable():
@@ -620,8 +624,11 @@ class NetuiApp(App[int]):
 
     # -- connectivity probes ---------------------------------------------------------------
     def _can_probe(self) -> bool:
-        if self.prober is None or self.snapshot is None:
-            self.notify("Probes need a live engine (not a replay)", severity="warning")
+        if self.prober is None:
+            self.notify("Probes need a live engine: this is a replay", severity="warning")
+            return False
+        if self.snapshot is None or self.state != "live":
+            self.notify("Probes need the engine: it is not connected right now", severity="warning")
             return False
         return True
 
@@ -730,9 +737,9 @@ class NetuiApp(App[int]):
             elif kind == "disconnect":
                 result = a.disconnect(spec)
             elif kind == "remove_network":
-                result = a.remove_network(spec.network, disconnect_first=spec.disconnect_first)
+                result = a.remove_network(spec.network, disconnect_first=spec.disconnect_first, network_id=spec.network_id)
             elif kind == "prune":
-                removed, failed = a.prune(spec.networks)
+                removed, failed = a.prune(spec.networks, spec.network_ids)
                 result = f"removed {len(removed)} network{'s' if len(removed) != 1 else ''}: {', '.join(removed) or 'none'}"
                 if failed:
                     result += f"; not removed: {'; '.join(failed)}"

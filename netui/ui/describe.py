@@ -16,6 +16,8 @@ from rich.text import Text
 from netui.engine.model import Container, Network, Snapshot
 from netui.text import clean
 
+DETAILS_ENDPOINTS = 40  # the containers pane lists every endpoint; details show the first ones
+
 
 def _when(created: str | int | float, now: float) -> str:
     """An absolute time and how long before `now` (the snapshot's time, so replays read the same)."""
@@ -127,7 +129,7 @@ def describe_network(snap: Snapshot, n: Network) -> RenderableType:
     parts.append(_heading(f"Endpoints ({len(members)})"))
     if members:
         t = _grid()
-        for m in members:
+        for m in members[:DETAILS_ENDPOINTS]:
             e = m.endpoint
             if e is None:
                 t.add_row(Text("  " + clean(m.container.name), style="bold"), Text(f"shares {clean(m.via.name if m.via else '?')}'s stack", style="italic dim"))
@@ -142,6 +144,8 @@ def describe_network(snap: Snapshot, n: Network) -> RenderableType:
                 line.append("\nnames: " + clean(", ".join(e.names)), style="dim")
             t.add_row(Text("  " + clean(m.container.name), style="bold"), line)
         parts.append(t)
+        if len(members) > DETAILS_ENDPOINTS:
+            parts.append(Text(f"  … and {len(members) - DETAILS_ENDPOINTS} more: the containers pane lists them all", style="dim"))
     else:
         parts.append(Text("  no containers", style="dim"))
     return Group(*parts)
@@ -234,12 +238,12 @@ def describe_container(snap: Snapshot, c: Container) -> RenderableType:
     for p in c.published_ports:
         line = Text()
         line.append(clean(p.host_address), style="bold")
-        line.append(f" → {p.container_side}")
+        line.append(f" → {clean(p.container_side)}")
         if p.all_interfaces:
             line.append("  ⚠ all interfaces: reachable beyond localhost", style="yellow")
         pg.add_row("  published", line)
     for p in c.exposed_ports:
-        pg.add_row("  exposed", Text(f"{p.container_side}  (other containers on its networks only; not from the host)"))
+        pg.add_row("  exposed", Text(f"{clean(p.container_side)}  (other containers on its networks only; not from the host)"))
     parts.append(pg)
 
     parts.append(_heading("Labels"))

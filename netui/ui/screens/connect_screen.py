@@ -104,6 +104,7 @@ class ConnectScreen(FormScreen):
     def spec(self) -> ConnectSpec:
         return ConnectSpec(
             network=self.network.name,
+            network_id=self.network.id,
             container=self.chosen,
             aliases=self.value("aliases"),
             ipv4=self.value("ipv4"),

@@ -10,6 +10,7 @@ from textual.widgets import Checkbox, Input, Select
 
 from netui.engine.actions import BRIDGE_OPTIONS, NetworkSpec, creatable_drivers, validate_network
 from netui.engine.model import EngineInfo, Snapshot
+from netui.text import clean
 from netui.ui.screens.form_screen import FormScreen
 
 
@@ -48,7 +49,7 @@ class CreateNetworkScreen(FormScreen):
         yield from self.field("name", "Name", Input(placeholder="my_custom_network", id="f-name"))
         yield from self.field(
             "driver", "Driver",
-            Select([(d, d) for d in self.drivers], value="bridge" if "bridge" in self.drivers else self.drivers[0],
+            Select([(Text(clean(d)), d) for d in self.drivers], value="bridge" if "bridge" in self.drivers else self.drivers[0],
                    allow_blank=False, id="f-driver"),
             hint="" if "overlay" in self.drivers else "overlay: on a swarm manager only (docker swarm init)",
         )

@@ -34,6 +34,8 @@ LEGEND = [
     ("name not resolved", "no-name", "the name does not resolve"),
     ("no reply", "no-reply", "resolves or has an IP on a shared network, but does not answer"),
     ("REACHABLE", "leak", "answers although they share no network"),
+    ("timeout", "timeout", "the probe did not finish in time"),
+    ("error", "error", "the probe could not run (reason in the cell)"),
 ]
 
 
@@ -66,7 +68,7 @@ class MatrixScreen(ModalScreen[None]):
             yield Static(title)
             with Horizontal(classes="form-row"):
                 yield Label("Also include", classes="form-label")
-                others = [(clean(n.name), n.id) for n in self.snapshot.networks if n.id != self.network.id and n.driver not in ("host", "null")]
+                others = [(Text(clean(n.name, 60)), n.id) for n in self.snapshot.networks if n.id != self.network.id and n.driver not in ("host", "null")]
                 yield Select(others, prompt="no other network (shows isolation when you pick one)", id="f-extra", compact=True)
             with Horizontal(id="matrix-progress-row"):
                 yield ProgressBar(id="matrix-progress", show_eta=False)
@@ -83,11 +85,17 @@ class MatrixScreen(ModalScreen[None]):
         self.action_start()
 
     def on_select_changed(self, event: Select.Changed) -> None:
+        if self.running is not None:
+            # Another network picked while a run is going: stop it, then start over.
+            self._restart = True
+            self.running.set()
+            return
         self.action_start()
 
     def action_start(self) -> None:
         if self.running is not None:
             return
+        self._restart = False
         extra_id = self.query_one("#f-extra", Select).value
         extra = self.snapshot.network_by_id.get(str(extra_id)) if extra_id is not Select.NULL else None
         members = []
@@ -126,6 +134,9 @@ class MatrixScreen(ModalScreen[None]):
 
     def on_matrix_finished(self, msg: MatrixFinished) -> None:
         self.running = None
+        if getattr(self, "_restart", False):
+            self.action_start()
+            return
         status = self.query_one("#matrix-status", Static)
         if msg.error:
             status.update(Text(f" ✖ {clean(msg.error)}", style="bold red"))

@@ -39,6 +39,7 @@ class RunContainerScreen(FormScreen):
     def spec(self) -> RunSpec:
         return RunSpec(
             network=self.network.name,
+            network_id=self.network.id,
             image=self.value("image"),
             name=self.value("name"),
             command=self.value("command"),

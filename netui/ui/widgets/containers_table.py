@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Hashable
+
 from rich.text import Text
 from textual.binding import Binding
 
@@ -70,7 +72,11 @@ class ContainersTable(KeyedTable):
             self.border_title = "Containers"
             self.border_subtitle = ""
             return
-        self.sync({m.key: self.row(snap, net, m) for m in members}, flash=flash)
+        def ident(m: Member) -> Hashable:
+            others = tuple(n.name for n in snap.networks_of(m.container) if n.id != net.id)
+            return (m.container, m.endpoint, m.via.name if m.via else None, net.driver, net.has_dns, net.is_default_bridge, others)
+
+        self.sync(self.cached_rows((m.key, ident(m), lambda m=m: self.row(snap, net, m)) for m in members), flash=flash)
         total = len(snap.members(net.id))
         shown = f"{len(members)}" if len(members) == total else f"{len(members)} of {total}"
         self.border_title = Text.assemble("Containers on ", (clean(net.name, 60), "bold"), f" ({shown})")

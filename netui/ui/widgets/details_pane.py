@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from rich.console import RenderableType
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -28,26 +31,25 @@ class DetailsPane(VerticalScroll, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static(id="details-body")
 
-    def _set(self, subject: tuple[str, str] | None, title: str, renderable: RenderableType, data: object) -> None:
+    def _set(self, subject: tuple[str, str] | None, title: str, describe: Callable[[], RenderableType], data: object) -> None:
+        """Show what `describe` builds, unless the same data is on screen already."""
         if subject != self.subject:
             self.scroll_home(animate=False)  # a new subject starts at the top
         elif data == self._shown:
-            return  # unchanged: keep the scroll position, skip the repaint
+            return  # unchanged: keep the scroll position, skip the work
         self.subject = subject
         self._shown = data
         self.border_title = title
-        self.query_one("#details-body", Static).update(renderable)
+        self.query_one("#details-body", Static).update(describe())
 
     def show_network(self, snap: Snapshot, net: Network) -> None:
-        data = (net, snap.members(net.id), snap.gateways_of(net))
-        self._set(("network", net.id), "Network details", describe_network(snap, net), data)
+        data = (net, snap.members(net.id), snap.gateways_of(net), int(snap.taken_at) // 60)
+        self._set(("network", net.id), "Network details", lambda: describe_network(snap, net), data)
 
     def show_container(self, snap: Snapshot, c: Container) -> None:
         owner = snap.resolve_container(c.stack_owner) if c.mode == "container" else None
-        data = (c, owner, snap.networks_of(c), snap.stack_sharers(c.id))
-        self._set(("container", c.id), "Container details", describe_container(snap, c), data)
+        data = (c, owner, snap.networks_of(c), snap.stack_sharers(c.id), int(snap.taken_at) // 60)
+        self._set(("container", c.id), "Container details", lambda: describe_container(snap, c), data)
 
     def show_nothing(self, message: str) -> None:
-        from rich.text import Text
-
-        self._set(None, "Details", Text(message, style="dim"), message)
+        self._set(None, "Details", lambda: Text(message, style="dim"), message)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 import time
 from dataclasses import dataclass
-from typing import Callable, ClassVar, Mapping, Sequence
+from typing import Callable, ClassVar, Hashable, Iterable, Mapping, Sequence
 
 from rich.text import Text
 from textual.binding import Binding
@@ -80,6 +80,7 @@ class KeyedTable(DataTable):
         self._announced: str | None | bool = False  # False: nothing announced yet
         self._synced_once = False
         self._scope: object = None
+        self._row_cache: dict[Hashable, tuple[Text, ...]] = {}
         self.sort_index = 0
         self.sort_reverse = False
 
@@ -120,6 +121,20 @@ class KeyedTable(DataTable):
     def is_flashing(self, key: str) -> bool:
         return self._flash_until.get(key, 0) > time.monotonic()
 
+    def cached_rows(self, entries: Iterable[tuple[str, Hashable, Callable[[], tuple[Text, ...]]]]) -> dict[str, tuple[Text, ...]]:
+        """Rows from (key, what the row depends on, builder): a row whose inputs are
+        unchanged (the model is immutable) is reused, not rebuilt."""
+        fresh: dict[Hashable, tuple[Text, ...]] = {}
+        rows: dict[str, tuple[Text, ...]] = {}
+        for key, ident, build in entries:
+            cells = self._row_cache.get(ident)
+            if cells is None:
+                cells = build()
+            fresh[ident] = cells
+            rows[key] = cells
+        self._row_cache = fresh
+        return rows
+
     def set_scope(self, scope: object) -> None:
         """What the table lists (e.g. one network's containers). A new scope starts
         fresh: its rows are not news, so they do not flash, and the cursor goes to the top."""
@@ -150,7 +165,7 @@ class KeyedTable(DataTable):
                         self._flash_until[key] = now + FLASH_SECONDS
                     self.add_row(*self._shown(key, cells), key=key)
                     order_changed = True
-                elif old != cells:
+                elif old is not cells and old != cells:
                     if flash:
                         self._flash_until[key] = now + FLASH_SECONDS
                     shown = self._shown(key, cells)

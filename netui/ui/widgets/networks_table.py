@@ -58,7 +58,9 @@ class NetworksTable(KeyedTable):
         )
 
     def show(self, snap: Snapshot, networks: tuple[Network, ...], flash: bool = True) -> None:
-        self.sync({n.id: self.row(snap, n) for n in networks}, flash=flash)
+        self.sync(self.cached_rows(
+            (n.id, (n, snap.gateways_of(n), snap.container_count(n.id)), lambda n=n: self.row(snap, n)) for n in networks
+        ), flash=flash)
         count = len(networks)
         total = len(snap.networks)
         self.border_title = f"Networks ({count})" if count == total else f"Networks ({count} of {total})"

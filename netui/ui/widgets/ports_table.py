@@ -34,7 +34,7 @@ class PortsTable(KeyedTable):
 
     def action_toggle_all(self) -> None:
         self.show_all = not self.show_all
-        self.app.refresh_view()  # type: ignore[attr-defined]
+        self.app.refresh_view(flash=False)  # type: ignore[attr-defined]
 
     @staticmethod
     def row(snap: Snapshot, c: Container, p: Port) -> tuple[Text, ...]:
@@ -50,7 +50,10 @@ class PortsTable(KeyedTable):
     def show(self, snap: Snapshot, containers: tuple[Container, ...], network_name: str | None, flash: bool = True) -> None:
         self.set_scope("all" if self.show_all else network_name)
         source = snap.containers if self.show_all else containers
-        rows = {port_key(c, p): self.row(snap, c, p) for c in source for p in c.published_ports}
+        rows = self.cached_rows(
+            (port_key(c, p), (c.name, p, (p.host_port, p.protocol) in snap.host_port_clashes), lambda c=c, p=p: self.row(snap, c, p))
+            for c in source for p in c.published_ports
+        )
         self.sync(rows, flash=flash)
         scope = "all containers" if self.show_all or network_name is None else clean(network_name, 60)
         self.border_title = Text.assemble("Published ports · ", (scope, "bold"), f" ({len(rows)})")

@@ -1,0 +1,384 @@
+#!/usr/bin/env python3
+"""netui's speed and calm, measured on a real engine. Prints a table, writes JSON.
+
+Builds a labelled scale scenario (netui.bench=1, name prefix bench-<hex>-):
+N networks, M running containers round-robin over them, every 5th container
+also on the next network with an alias and a port published on 127.0.0.1, plus
+S stopped containers on one big network (so the explorer lists ~1000 rows).
+Then measures, and removes exactly what it made.
+
+ 1. full topology read: netui's snapshot vs the docker CLI way vs inspect every
+    container vs inspect every network (wall time, API requests)
+ 2. steady refresh with nothing changed (requests, time)
+ 3. idle: the real `netui` in a pseudo-terminal for 30 s (its CPU, dockerd's CPU,
+    API requests/s through a counting socket proxy, peak RSS)
+ 4. event to screen: `docker network connect` → row visible in the app (p50/p95, 50 tries)
+ 5. cold start to a populated screen (new process each time)
+ 6. key to screen with ~1000 containers listed (cursor move, filter keystroke)
+ 7. connectivity matrix of a 20-container network (380 pairs)
+
+Traffic goes only to the benchmark's own containers and to loopback.
+
+    .venv/bin/python benchmarks/run.py [--networks 40 --containers 400 --stopped 600]
+                                       [--only read,refresh,idle,event,cold,keys,matrix] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from netui.engine.client import Engine  # noqa: E402
+from netui.engine.image import LOCAL_IMAGE, ensure_local_image  # noqa: E402
+from netui.engine.topology import TopologyReader  # noqa: E402
+from netui.engine.workspace import Workspace  # noqa: E402
+from tests.ptyapp import PtyApp  # noqa: E402
+from tests.sockproxy import SocketProxy  # noqa: E402
+
+HZ = os.sysconf("SC_CLK_TCK")
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def stats(values: list[float]) -> dict:
+    return {"min": min(values), "median": statistics.median(values), "max": max(values), "n": len(values)}
+
+
+def fmt(s: dict, unit: str = "ms", scale: float = 1000.0, digits: int = 1) -> str:
+    return f"{s['median'] * scale:.{digits}f} {unit} ({s['min'] * scale:.{digits}f}–{s['max'] * scale:.{digits}f})"
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    k = max(0, min(len(values) - 1, round(p / 100 * (len(values) - 1))))
+    return values[k]
+
+
+def cpu_ticks(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def dockerd_pid() -> int:
+    out = subprocess.run(["pgrep", "-xo", "dockerd"], capture_output=True, text=True).stdout.strip()
+    return int(out) if out else 0
+
+
+# -- the scenario --------------------------------------------------------------------
+class Scenario:
+    def __init__(self, engine: Engine, networks: int, containers: int, stopped: int) -> None:
+        self.engine = engine
+        self.ws = Workspace(engine, "netui.bench", "1", prefix=f"bench-{uuid.uuid4().hex[:6]}-")
+        self.n_networks, self.n_containers, self.n_stopped = networks, containers, stopped
+        self.net_names: list[str] = []
+        self.containers: list[str] = []
+        self.big = ""
+        self.matrix_net = ""
+
+    def build(self) -> None:
+        t0 = time.monotonic()
+        ws = self.ws
+        for i in range(self.n_networks):
+            ws.network(f"net-{i:02d}")
+            self.net_names.append(ws.name(f"net-{i:02d}"))
+        ws.network("big")
+        self.big = ws.name("big")
+        ws.network("matrix")
+        self.matrix_net = ws.name("matrix")
+
+        def make(i: int) -> str:
+            nets: list = [self.net_names[i % self.n_networks]]
+            ports = None
+            if i % 5 == 0:
+                nets.append((self.net_names[(i + 1) % self.n_networks], [f"alias-{i}"]))
+                ports = {"80/tcp": ("127.0.0.1", None)}
+            return ws.container(f"c-{i:04d}", LOCAL_IMAGE, networks=nets, ports=ports)
+
+        def make_stopped(i: int) -> str:
+            return ws.container(f"s-{i:04d}", LOCAL_IMAGE, networks=[self.big], start=False)
+
+        with ThreadPoolExecutor(8) as pool:
+            self.containers = list(pool.map(make, range(self.n_containers)))
+            list(pool.map(make_stopped, range(self.n_stopped)))
+        print(f"scenario: {self.n_networks + 2} networks, {self.n_containers} running + {self.n_stopped} stopped containers "
+              f"in {time.monotonic() - t0:.0f} s", flush=True)
+
+    def matrix_members(self, n: int = 20) -> None:
+        """Put n running containers on one network for the matrix."""
+        for cid in self.containers[:n]:
+            self.engine.api.connect_container_to_network(cid, self.matrix_net)
+
+    def remove(self) -> None:
+        t0 = time.monotonic()
+        api = self.engine.api
+        ids = list(self.ws.containers)
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(lambda c: _quiet(lambda: api.remove_container(c, force=True)), ids))
+        self.ws.containers.clear()
+        self.ws.remove_all()
+        print(f"removed the scenario in {time.monotonic() - t0:.0f} s", flush=True)
+
+
+def _quiet(fn):
+    try:
+        fn()
+    except Exception:
+        pass
+
+
+# -- 1 and 2: reading the topology ----------------------------------------------------------
+def bench_read(engine: Engine, repeat: int) -> dict:
+    out: dict = {}
+    with SocketProxy() as proxy:
+        eng = Engine(proxy.url)
+        eng.connect()
+        api = eng.api
+
+        def measure(name: str, fn) -> None:
+            times, reqs = [], []
+            for _ in range(repeat):
+                before = proxy.count()
+                t0 = time.perf_counter()
+                fn()
+                times.append(time.perf_counter() - t0)
+                reqs.append(proxy.count() - before)
+            out[name] = {"time": stats(times), "requests": stats([float(r) for r in reqs])}
+            print(f"  {name:34} {fmt(out[name]['time'])}  {int(statistics.median(reqs))} requests", flush=True)
+
+        measure("netui snapshot (cold cache)", lambda: TopologyReader(eng).read())
+        warm = TopologyReader(eng)
+        warm.read()
+        measure("netui snapshot (refresh, no change)", warm.read)
+
+        def every_container():
+            for c in api.containers(all=True):
+                api.inspect_container(c["Id"])
+            api.networks()
+
+        def every_network():
+            for n in api.networks():
+                api.inspect_network(n["Id"])
+            api.containers(all=True)
+
+        def cli_way():
+            env = {**os.environ, "DOCKER_HOST": proxy.url}
+            ids = subprocess.run(["docker", "network", "ls", "-q"], capture_output=True, text=True, env=env, check=True).stdout.split()
+            subprocess.run(["docker", "network", "inspect", *ids], capture_output=True, env=env, check=True)
+            subprocess.run(["docker", "ps", "-a", "--format", "{{json .}}"], capture_output=True, env=env, check=True)
+
+        measure("inspect every container", every_container)
+        measure("inspect every network", every_network)
+        measure("docker CLI (ls, inspect all, ps)", cli_way)
+        eng.close()
+    base = out["netui snapshot (cold cache)"]["time"]["median"]
+    for k in ("inspect every container", "inspect every network", "docker CLI (ls, inspect all, ps)"):
+        out[k]["ratio_vs_netui_cold"] = out[k]["time"]["median"] / base
+    warm_t = out["netui snapshot (refresh, no change)"]["time"]["median"]
+    for k in ("inspect every container", "inspect every network", "docker CLI (ls, inspect all, ps)"):
+        out[k]["ratio_vs_netui_refresh"] = out[k]["time"]["median"] / warm_t
+    return out
+
+
+# -- 3: idle ----------------------------------------------------------------------------
+def bench_idle(seconds: float) -> dict:
+    dpid = dockerd_pid()
+    # dockerd's own idle CPU, without netui, for comparison
+    d0 = cpu_ticks(dpid)
+    time.sleep(min(seconds, 10))
+    base_dockerd = (cpu_ticks(dpid) - d0) / HZ / min(seconds, 10) * 100
+    with SocketProxy() as proxy:
+        app = PtyApp(["--host", proxy.url])
+        time.sleep(8)  # start, first read, details
+        app.wait_quiet(2.0)
+        r0, n0, d0, t0 = proxy.count(), cpu_ticks(app.pid), cpu_ticks(dpid), time.monotonic()
+        time.sleep(seconds)
+        r1, n1, d1, t1 = proxy.count(), cpu_ticks(app.pid), cpu_ticks(dpid), time.monotonic()
+        with open(f"/proc/{app.pid}/status") as f:
+            status = f.read()
+        hwm = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
+        app.stop()
+    span = t1 - t0
+    out = {
+        "seconds": span,
+        "netui_cpu_percent": (n1 - n0) / HZ / span * 100,
+        "dockerd_cpu_percent": (d1 - d0) / HZ / span * 100,
+        "dockerd_cpu_percent_without_netui": base_dockerd,
+        "requests_per_second": (r1 - r0) / span,
+        "peak_rss_mb": hwm / 1024,
+    }
+    print(f"  idle {span:.0f} s: netui {out['netui_cpu_percent']:.2f} % CPU, dockerd {out['dockerd_cpu_percent']:.2f} % "
+          f"(alone {base_dockerd:.2f} %), {out['requests_per_second']:.3f} requests/s, peak RSS {out['peak_rss_mb']:.0f} MB", flush=True)
+    return out
+
+
+# -- 4: event to screen -------------------------------------------------------------------
+def bench_event(engine: Engine, scenario: Scenario, tries: int) -> dict:
+    """`docker network connect` from outside → the container's row drawn by the real app."""
+    net = scenario.net_names[0]
+    net_id = engine.api.inspect_network(net)["Id"]
+    mover = scenario.containers[1]  # on net-01, not on net-00
+    mover_name = engine.api.inspect_container(mover)["Name"].lstrip("/").encode()
+    app = PtyApp([])
+    app.wait_quiet(1.0)
+    app.send(b"/" + net.encode() + b"\r")  # filter to net-00: its containers pane is on screen
+    app.wait_quiet(0.5)
+    latencies = []
+    for _ in range(tries):
+        mark = app.mark()
+        t0 = time.perf_counter()
+        engine.api.connect_container_to_network(mover, net_id)
+        seen = app.wait_output(mark, 5, needle=mover_name)
+        latencies.append((seen or time.perf_counter() + 5) - t0)
+        app.wait_quiet(0.2)
+        engine.api.disconnect_container_from_network(mover, net_id)
+        app.wait_quiet(0.3)
+    app.stop()
+    out = {"p50": pct(latencies, 50), "p95": pct(latencies, 95), "max": max(latencies), "tries": len(latencies)}
+    print(f"  event to screen: p50 {out['p50'] * 1000:.0f} ms, p95 {out['p95'] * 1000:.0f} ms, max {out['max'] * 1000:.0f} ms "
+          f"over {len(latencies)} connects", flush=True)
+    return out
+
+
+# -- 5: cold start ----------------------------------------------------------------------------
+def bench_cold(scenario: Scenario, repeat: int) -> dict:
+    """Process start → a network of the scenario drawn on screen (the real app, in a pty)."""
+    needle = scenario.net_names[0].encode()
+    times, floor = [], []
+    for _ in range(repeat):
+        app = PtyApp([])
+        seen = app.wait_output(0, 20, needle=needle)
+        times.append((seen or time.perf_counter()) - app.t_spawn)
+        app.wait_quiet(0.5)
+        app.stop()
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import textual.app, textual.widgets, docker"], check=True)
+        floor.append(time.perf_counter() - t0)
+    out = {"to_populated": stats(times), "import_floor": stats(floor)}
+    print(f"  cold start to populated: {fmt(out['to_populated'])}; textual+docker import floor {fmt(out['import_floor'])}", flush=True)
+    return out
+
+
+# -- 6: key to screen --------------------------------------------------------------------
+def bench_keys(engine: Engine, scenario: Scenario, repeat: int) -> dict:
+    """With the big network's containers listed: keystroke → the next frame's first bytes."""
+    app = PtyApp([])
+    app.wait_quiet(1.0)
+    app.send(b"/" + scenario.big.encode() + b"\r")  # only the big network
+    app.wait_quiet(0.5)
+    app.send(b"\r")  # its containers
+    app.wait_quiet(1.0, timeout=30)
+    moves, filters = [], []
+    for _ in range(repeat * 4):
+        mark = app.mark()
+        t0 = time.perf_counter()
+        app.send(b"j")
+        seen = app.wait_settled(mark)
+        moves.append((seen or t0 + 5) - t0)
+        app.wait_quiet(0.15)
+    app.send(b"/")
+    app.wait_quiet(0.3)
+    app.send(b"\x15")  # ctrl+u: empty the filter (the big network's rows all stay listed)
+    app.wait_quiet(0.5, timeout=30)
+    for ch in (scenario.ws.prefix + "s-00")[: repeat * 3]:
+        mark = app.mark()
+        t0 = time.perf_counter()
+        app.send(ch.encode())
+        seen = app.wait_settled(mark)
+        filters.append((seen or t0 + 10) - t0)
+        app.wait_quiet(0.3, timeout=30)
+    app.stop()
+    out = {"listed": scenario.n_stopped, "cursor_move": stats(moves), "filter_keystroke": stats(filters)}
+    print(f"  keys with {out['listed']} containers listed: cursor {fmt(out['cursor_move'])}, filter keystroke {fmt(out['filter_keystroke'])}", flush=True)
+    return out
+
+
+# -- 7: matrix -------------------------------------------------------------------------------
+def bench_matrix(engine: Engine, scenario: Scenario, repeat: int) -> dict:
+    from netui.engine.probes import Prober
+
+    scenario.matrix_members(20)
+    times, cells = [], 0
+    for _ in range(repeat):
+        snap = TopologyReader(engine).read()
+        net = snap.network_by_name[scenario.matrix_net]
+        m = Prober(engine).matrix(snap, net)
+        times.append(m.seconds)
+        cells = len(m.cells)
+        bad = [c for c in m.cells.values() if c.status != "ok"]
+        assert not bad, bad[:3]
+    out = {"pairs": cells, "time": stats(times)}
+    print(f"  matrix of 20 containers ({cells} pairs): {fmt(out['time'], 's', 1, 2)}", flush=True)
+    return out
+
+
+def machine() -> dict:
+    api = Engine()
+    info = api.connect()
+    cpu = ""
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return {"cpus": os.cpu_count(), "cpu": cpu, "python": platform.python_version(), "docker": info.version,
+            "api": info.api_version, "kernel": platform.release()}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--networks", type=int, default=40)
+    ap.add_argument("--containers", type=int, default=400)
+    ap.add_argument("--stopped", type=int, default=600)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--idle-seconds", type=float, default=30)
+    ap.add_argument("--event-tries", type=int, default=50)
+    ap.add_argument("--only", default="read,refresh,idle,event,cold,keys,matrix")
+    args = ap.parse_args()
+    only = set(args.only.split(","))
+    engine = Engine()
+    engine.connect()
+    ensure_local_image(engine)
+    result = {"machine": machine(), "args": vars(args), "when": time.strftime("%Y-%m-%d %H:%M:%S")}
+    scenario = Scenario(engine, args.networks, args.containers, args.stopped)
+    try:
+        scenario.build()
+        if only & {"read", "refresh"}:
+            print("1-2. reading the whole topology", flush=True)
+            result["read"] = bench_read(engine, args.repeat)
+        if "idle" in only:
+            print("3. idle", flush=True)
+            result["idle"] = bench_idle(args.idle_seconds)
+        if "event" in only:
+            print("4. event to screen", flush=True)
+            result["event"] = bench_event(engine, scenario, args.event_tries)
+        if "cold" in only:
+            print("5. cold start", flush=True)
+            result["cold"] = bench_cold(scenario, args.repeat)
+        if "keys" in only:
+            print("6. key to screen", flush=True)
+            result["keys"] = bench_keys(engine, scenario, args.repeat)
+        if "matrix" in only:
+            print("7. matrix", flush=True)
+            result["matrix"] = bench_matrix(engine, scenario, max(1, args.repeat // 2))
+    finally:
+        scenario.remove()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(result, indent=2))
+    (RESULTS / "latest.json").write_text(json.dumps(result, indent=2))
+    print(f"wrote {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
