@@ -119,7 +119,7 @@ async def test_remove_network_with_and_without_endpoints(engine, lab):
         await loaded(pilot)
         await select_network(pilot, empty)
         await pilot.press("d")
-        assert "docker network rm " + lab.name("empty") in screen_text(app)
+        await wait_for(pilot, lambda: "docker network rm " + lab.name("empty") in screen_text(app), what="the confirmation")
         await confirm(pilot)
         assert lab.name("empty") not in network_names(engine)
         await select_network(pilot, busy)

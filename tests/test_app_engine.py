@@ -42,6 +42,8 @@ async def test_selecting_a_network_shows_its_containers_and_ports(engine, lab):
         await wait_for(pilot, lambda: nid in app.networks.keys)
         assert app.networks.select_key(nid)
         await wait_for(pilot, lambda: set(app.containers.keys) == {a, b}, what="the network's containers")
+        # Aliases come from the second half of a read (the inspects).
+        await wait_for(pilot, lambda: "web" in app.containers.cells(a)[5].plain, what="the alias")
         row = dict(zip([c.key for c in app.containers.COLUMNS], app.containers.cells(a)))
         ip = engine.api.inspect_container(a)["NetworkSettings"]["Networks"][lab.name("sel")]["IPAddress"]
         assert row["ipv4"].plain == f"{ip}/24"
@@ -105,7 +107,7 @@ async def test_cursor_and_selection_survive_refreshes(engine, lab):
         await wait_for(pilot, lambda: first in app.networks.keys and other in app.containers.keys)
         assert app.networks.current_key == nid
         assert app.containers.current_key == cids[1]
-        assert app.details.subject == ("container", cids[1])
+        await wait_for(pilot, lambda: app.details.subject == ("container", cids[1]), what="details follow the cursor")
         assert app.focused is app.containers
         await pilot.press("r")
         await pilot.pause(0.5)
@@ -217,6 +219,7 @@ def test_no_name_collisions_with_textual():
         "theme", "border_title", "border_subtitle", "value",  # public properties set on purpose
         "check_action", "get_system_commands",  # documented App hooks
         "notify",  # every toast literal: engine strings are not markup
+        "render",  # StatusBar draws itself: a repaint, never a layout pass
     }
     table, modal = DataTable(), ModalScreen()
     bases = {

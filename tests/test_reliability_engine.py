@@ -201,6 +201,8 @@ async def test_hostile_strings_everywhere(engine, lab):
         # Panes and network details.
         app.networks.select_key(nid)
         await wait_for(pilot, lambda: cid in app.containers.keys)
+        await wait_for(pilot, lambda: app.details.subject == ("network", nid), what="the network's details")
+        await pilot.pause(0.1)
         text = screen_text(app)
         _assert_inert(text)
         assert "[b]x[/b]" in text and "[bold red]x[/]" in text and "[@click=app.quit]q[/]" in text
@@ -208,7 +210,8 @@ async def test_hostile_strings_everywhere(engine, lab):
         # Container details: labels, including 10 000 characters, wrap inside the pane.
         app.containers.focus()
         app.containers.select_key(cid)
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: app.details.subject == ("container", cid), what="the container's details")
+        await pilot.pause(0.1)
         await wait_for(pilot, lambda: _layout_holds(screen_text(app)), what="48 rows: status, panes, footer")
         text = screen_text(app)
         _assert_inert(text)

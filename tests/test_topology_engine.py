@@ -180,3 +180,31 @@ def test_stopped_containers_are_not_inspected_again(engine, lab):
     again = reader.read()
     assert engine.counter.snapshot() - before == 2
     assert "napper" in again.container_by_id[cid].endpoints[0].aliases
+
+
+def test_targeted_read_equals_a_full_read(engine, lab):
+    """After events, netui re-lists only the containers they named: the result must be
+    the snapshot a full read gives."""
+    nid = lab.network("target")
+    a = lab.container("a", lab.image, networks=[lab.name("target")])
+    reader = TopologyReader(engine)
+    base = reader.read()
+    b = lab.container("b", lab.image)  # created: an event names it
+    engine.api.disconnect_container_from_network(a, nid)
+    engine.api.connect_container_to_network(a, nid, aliases=["late"])
+    engine.api.remove_container(b, force=True)  # destroyed: an event names it
+    c = lab.container("c", lab.image, networks=[lab.name("target")])
+    before = engine.counter.snapshot()
+    snap, pending = reader.read_lists(changed=[a, b, c], base=base)
+    assert engine.counter.snapshot() - before == 2
+    targeted = reader.complete(snap, pending)
+    full = TopologyReader(engine).read()
+
+    def ours(s):
+        return {x.id: x for x in s.containers if x.name.startswith(lab.prefix)}
+
+    assert ours(targeted).keys() == ours(full).keys() == {a, c}
+    for cid in (a, c):
+        assert targeted.container_by_id[cid].endpoints == full.container_by_id[cid].endpoints
+    assert "late" in targeted.container_by_id[a].endpoint_on(nid).aliases
+    assert {n.id for n in targeted.networks} == {n.id for n in full.networks}

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from netui.engine.client import Engine
+
+if TYPE_CHECKING:
+    from netui.engine.model import Snapshot
 
 # Container actions that change what the explorer shows (state, endpoints, ports,
 # name). exec_*, attach, resize, top, archive and the like do not.
@@ -23,6 +26,41 @@ class TopologyEvent:
     id: str
     name: str = ""
     time_nano: int = 0
+    container: str = ""  # network connect/disconnect: the container's id
+
+    @property
+    def subject(self) -> tuple[str, str, str]:
+        """What the event is about; a later event on the same subject supersedes it."""
+        return (self.type, self.id, self.container)
+
+    def seen_in(self, snap: "Snapshot") -> bool:
+        """Whether a snapshot already shows this event's change. The engine announces
+        some changes a moment before its list calls report them."""
+        if self.type == "network":
+            if self.action == "create":
+                return self.id in snap.network_by_id
+            if self.action in ("destroy", "remove"):
+                return self.id not in snap.network_by_id
+            c = snap.container_by_id.get(self.container)
+            if self.action == "connect":
+                return c is not None and c.endpoint_on(self.id) is not None
+            if self.action == "disconnect":
+                return c is None or c.endpoint_on(self.id) is None
+            return True
+        c = snap.container_by_id.get(self.id)
+        if self.action == "destroy":
+            return c is None
+        if self.action == "create":
+            return c is not None
+        if self.action in ("start", "restart", "unpause"):
+            return c is not None and c.state in ("running", "exited", "dead")  # it may have exited already
+        if self.action in ("die", "stop"):
+            return c is None or c.state != "running"
+        if self.action == "pause":
+            return c is None or c.state != "running"
+        if self.action == "rename":
+            return c is None or c.name == self.name
+        return True
 
     @classmethod
     def from_api(cls, raw: Any) -> "TopologyEvent | None":
@@ -42,6 +80,7 @@ class TopologyEvent:
             id=str(actor.get("ID") or raw.get("id") or ""),
             name=str(attrs.get("name") or ""),
             time_nano=int(raw.get("timeNano") or 0),
+            container=str(attrs.get("container") or "") if etype == "network" else "",
         )
 
 

@@ -170,6 +170,12 @@ class Network:
     def label(self, key: str, default: str = "") -> str:
         return lookup(self.labels, key, default)
 
+    @cached_property
+    def search_text(self) -> str:
+        parts = [self.name, self.id, self.driver, self.scope, *self.subnets, *self.gateways, *self.flags, self.compose_project]
+        parts += [f"{k}={v}" for k, v in self.labels]
+        return "\n".join(parts).casefold()
+
     def option(self, key: str, default: str = "") -> str:
         return lookup(self.options, key, default)
 
@@ -253,6 +259,10 @@ class Endpoint:
     @property
     def key(self) -> tuple[str, str]:
         return (self.network_id, self.container_id)
+
+    @cached_property
+    def search_text(self) -> str:
+        return "\n".join([self.ipv4, self.ipv6, self.mac, *self.names]).casefold()
 
     @property
     def ipv4_cidr(self) -> str:
@@ -425,6 +435,17 @@ class Container:
                 return e
         return None
 
+    @cached_property
+    def search_text(self) -> str:
+        """What the filter searches for this container (computed once per object)."""
+        parts = [self.name, self.id, self.image, self.state, self.compose_project, self.compose_service]
+        parts += [f"{k}={v}" for k, v in self.labels]
+        for p in self.ports:
+            if p.published:
+                parts.append(f"{p.host_ip}:{p.host_port}")
+            parts.append(str(p.container_port))
+        return "\n".join(parts).casefold()
+
     @property
     def inspect_key(self) -> tuple:
         """What must stay equal for a cached inspect of this container to stay valid."""
@@ -543,7 +564,7 @@ class Snapshot:
         sharers: dict[str, list[Container]] = {}
         for c in self.containers:
             if c.mode == "container":
-                owner = self.resolve_container(c.stack_owner)
+                owner = self.stack_holder(c)
                 if owner is not None:
                     sharers.setdefault(owner.id, []).append(c)
         for c in self.containers:
@@ -577,14 +598,19 @@ class Snapshot:
         """Containers running in this container's network stack (network_mode container:<it>)."""
         return tuple(
             c for c in self.containers
-            if c.mode == "container" and (o := self.resolve_container(c.stack_owner)) is not None and o.id == container_id
+            if c.mode == "container" and (o := self.stack_holder(c)) is not None and o.id == container_id
         )
+
+    def stack_holder(self, container: Container) -> Container | None:
+        """The container whose network stack (endpoints, IPs) this one uses: itself,
+        or for network_mode container:<x>, x (None when x is gone)."""
+        if container.mode == "container":
+            return self.resolve_container(container.stack_owner)
+        return container
 
     def networks_of(self, container: Container) -> tuple[Network, ...]:
         """The networks a container really uses (through its stack owner when it shares one)."""
-        source = container
-        if container.mode == "container":
-            source = self.resolve_container(container.stack_owner) or container
+        source = self.stack_holder(container) or container
         return tuple(n for e in source.endpoints if (n := self.network_by_id.get(e.network_id)) is not None)
 
     def gateways_of(self, network: Network) -> tuple[str, ...]:

@@ -415,7 +415,7 @@ def plan_probe(snap: Snapshot, source: Container, target: Target) -> Plan:
             plan.container = c
             shared = [n for n in snap.networks_of(c) if n.id in src_nets]
             shared_dns = [n for n in shared if name in names_of(snap, c, n)]
-            holder = snap.resolve_container(c.stack_owner) if c.mode == "container" else c
+            holder = snap.stack_holder(c)
             if holder is None or not holder.running:
                 # Docker's DNS knows only running containers; it would forward the name outside.
                 plan.dns_note = f"{c.name} is {(holder or c).state or 'not running'}: it has no address and its name does not resolve"
@@ -424,18 +424,15 @@ def plan_probe(snap: Snapshot, source: Container, target: Target) -> Plan:
             if shared_dns:
                 plan.resolve = name
             elif shared:
+                plan.address = _address_of(snap, c, shared[0])
                 n = shared[0]
-                ep = (snap.resolve_container(c.stack_owner) or c).endpoint_on(n.id) if c.mode == "container" else c.endpoint_on(n.id)
-                plan.address = ep.ipv4 if ep else None
                 plan.dns_note = (f"{name} is not resolvable from {source.name}: they share only the "
                                  f"{'default bridge, which has no name resolution' if n.is_default_bridge else n.name + ' network, where that name is not registered'}")
                 plan.notes.append(f"tested by IP on {n.name}")
             else:
                 plan.isolated = True
                 theirs = snap.networks_of(c)
-                holder = snap.resolve_container(c.stack_owner) if c.mode == "container" else c
-                ep = next((e for e in (holder.endpoints if holder else ()) if e.ipv4), None)
-                plan.address = ep.ipv4 if ep else None
+                plan.address = _address_of(snap, c, None)
                 plan.dns_note = (f"{source.name} and {c.name} share no network, so the name cannot resolve "
                                  f"({source.name}: {', '.join(n.name for n in src_nets.values()) or 'none'}; "
                                  f"{c.name}: {', '.join(n.name for n in theirs) or 'none'})")
@@ -829,7 +826,7 @@ def _float(value: str) -> float | None:
 
 def _address_of(snap: Snapshot, c: Container, network: Network | None) -> str | None:
     """c's IPv4 on that network (through its stack owner for container:<x>), or on any."""
-    holder = snap.resolve_container(c.stack_owner) if c.mode == "container" else c
+    holder = snap.stack_holder(c)
     if holder is None:
         return None
     ep = holder.endpoint_on(network.id) if network is not None else next((e for e in holder.endpoints if e.ipv4), None)

@@ -26,23 +26,6 @@ class Query:
         return bool(self.words)
 
 
-def _network_haystack(n: Network) -> str:
-    parts = [n.name, n.id, n.driver, n.scope, *n.subnets, *n.gateways, *n.flags, n.compose_project]
-    parts += [f"{k}={v}" for k, v in n.labels]
-    return "\n".join(parts).casefold()
-
-
-def _member_haystack(m: Member) -> str:
-    c, e = m.container, m.endpoint
-    parts = [c.name, c.id, c.image, c.state, c.compose_project, c.compose_service]
-    parts += [f"{k}={v}" for k, v in c.labels]
-    if e is not None:
-        parts += [e.ipv4, e.ipv6, e.mac, *e.names]
-    for p in c.ports:
-        if p.published:
-            parts.append(f"{p.host_ip}:{p.host_port}")
-        parts.append(str(p.container_port))
-    return "\n".join(parts).casefold()
 
 
 def _word_in_subnet(word: str, n: Network) -> bool:
@@ -54,13 +37,15 @@ def _word_in_subnet(word: str, n: Network) -> bool:
 
 
 def network_matches_itself(q: Query, n: Network) -> bool:
-    hay = _network_haystack(n)
+    hay = n.search_text
     return all(w in hay or _word_in_subnet(w, n) for w in q.words)
 
 
 def member_matches(q: Query, m: Member) -> bool:
-    hay = _member_haystack(m)
-    return all(w in hay for w in q.words)
+    """A word matches the container or its address/names on this network."""
+    c_hay = m.container.search_text
+    e_hay = m.endpoint.search_text if m.endpoint is not None else ""
+    return all(w in c_hay or w in e_hay for w in q.words)
 
 
 def visible_networks(snap: Snapshot, q: Query) -> tuple[Network, ...]:

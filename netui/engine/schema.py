@@ -112,7 +112,7 @@ def network_dict(n: Network, snap: Snapshot) -> dict[str, Any]:
 
 
 def container_dict(c: Container, snap: Snapshot) -> dict[str, Any]:
-    owner = snap.resolve_container(c.stack_owner) if c.mode == "container" else None
+    owner = snap.stack_holder(c) if c.mode == "container" else None
     return {
         "id": c.id,
         "name": c.name,

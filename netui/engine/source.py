@@ -32,7 +32,7 @@ class Source(Protocol):
     description: str
 
     def connect(self) -> EngineInfo: ...
-    def read_lists(self) -> tuple[Snapshot, tuple[str, ...]]: ...
+    def read_lists(self, changed=None, base=None) -> tuple[Snapshot, tuple[str, ...]]: ...
     def complete(self, snap: Snapshot, pending: tuple[str, ...]) -> Snapshot: ...
     def open_events(self) -> Events: ...
     def close(self) -> None: ...
@@ -57,8 +57,8 @@ class EngineSource:
     def connect(self) -> EngineInfo:
         return self.engine.connect()
 
-    def read_lists(self) -> tuple[Snapshot, tuple[str, ...]]:
-        return self.reader.read_lists()
+    def read_lists(self, changed=None, base: Snapshot | None = None) -> tuple[Snapshot, tuple[str, ...]]:
+        return self.reader.read_lists(changed, base)
 
     def complete(self, snap: Snapshot, pending: tuple[str, ...]) -> Snapshot:
         return self.reader.complete(snap, pending)
@@ -134,7 +134,7 @@ class ReplaySource:
     def connect(self) -> EngineInfo:
         return self.snapshot.engine
 
-    def read_lists(self) -> tuple[Snapshot, tuple[str, ...]]:
+    def read_lists(self, changed=None, base: Snapshot | None = None) -> tuple[Snapshot, tuple[str, ...]]:
         return self.snapshot, ()
 
     def complete(self, snap: Snapshot, pending: tuple[str, ...]) -> Snapshot:

@@ -28,40 +28,107 @@ class TopologyReader:
         self.engine = engine
         # container id -> (inspect key, endpoints keyed by network name)
         self._details: dict[str, tuple[tuple, dict[str, dict[str, Any]]]] = {}
+        # container id -> (as listed, as merged with its details): reused while the listing is equal
+        self._merged: dict[str, tuple[Container, Container]] = {}
+        # container id -> (its raw list entry without "Status", the parsed container)
+        self._raw: dict[str, tuple[dict, Container]] = {}
         self._lock = threading.Lock()
 
     # -- the two list calls -------------------------------------------------
-    def read_lists(self) -> tuple[Snapshot, tuple[str, ...]]:
-        """One snapshot from the two list calls, merged with cached details.
+    def read_lists(self, changed: Iterable[str] | None = None, base: Snapshot | None = None) -> tuple[Snapshot, tuple[str, ...]]:
+        """One snapshot from two list calls, merged with cached details.
+
+        With `changed` (container ids named by events) and `base` (the snapshot
+        on screen), the container list is asked for those containers only
+        (`filters={"id": [...]}`) and every other container is taken from `base`:
+        still two requests, but the engine and netui handle a few containers
+        instead of all of them. Without them, everything is listed.
 
         Returns the snapshot and the ids of containers whose details (aliases,
         DNS names) are still to be inspected.
         """
         api = self.engine.api
         raw_networks = self.engine.call(api.networks)
-        raw_containers = self.engine.call(api.containers, all=True)
         networks = [Network.from_api(n) for n in raw_networks if isinstance(n, dict)]
-        containers = [Container.from_api(c) for c in raw_containers if isinstance(c, dict)]
+        by_name = {n.name: n.id for n in networks}
+        targeted = changed is not None and base is not None
+        ids = sorted(set(changed or ()))
+        if targeted:
+            raw_containers = self.engine.call(api.containers, all=True, filters={"id": ids}) if ids else []
+        else:
+            raw_containers = self.engine.call(api.containers, all=True)
+        listed, statuses = self._parse(raw_containers, by_name)
+        if targeted:
+            wanted = set(ids)
+            listed = [c for c in listed if c.id in wanted]  # the id filter matches prefixes
         user_nets = {n.id for n in networks if not n.builtin}
         merged: list[Container] = []
         pending: list[str] = []
         with self._lock:
-            live = {c.id for c in containers}
-            for cid in list(self._details):
-                if cid not in live:
-                    del self._details[cid]
-            for c in containers:
+            if not targeted:
+                live = {c.id for c in listed}
+                self.forget_gone(live)
+                for cid in list(self._details):
+                    if cid not in live:
+                        del self._details[cid]
+                for cid in list(self._merged):
+                    if cid not in live:
+                        del self._merged[cid]
+            for c in listed:
+                previous = self._merged.get(c.id)
+                if previous is not None and previous[0] == c:
+                    merged.append(_status(previous[1], statuses))  # unchanged since the last read: reuse it
+                    continue
                 if not self._wants_details(c, user_nets):
-                    merged.append(replace(c, details=True))
+                    done = replace(c, details=True)
+                    merged.append(_status(done, statuses))
+                    self._merged[c.id] = (c, done)
                     continue
                 cached = self._details.get(c.id)
                 if cached is not None and cached[0] == c.inspect_key:
-                    merged.append(_merge(c, cached[1]))
+                    done = _merge(c, cached[1])
+                    merged.append(_status(done, statuses))
+                    self._merged[c.id] = (c, done)
                 else:
-                    merged.append(c)
+                    merged.append(_status(c, statuses))
                     pending.append(c.id)
+            if targeted:
+                assert base is not None
+                fresh = {c.id for c in merged}
+                gone = set(ids) - fresh  # destroyed since
+                for cid in gone:
+                    self._details.pop(cid, None)
+                    self._merged.pop(cid, None)
+                merged += [c for c in base.containers if c.id not in fresh and c.id not in gone]
         snap = Snapshot.build(networks, merged, engine=self.engine.info, taken_at=time.time())
         return snap, tuple(pending)
+
+    def _parse(self, raw_containers: Any, by_name: dict[str, str]) -> tuple[list[Container], dict[str, str]]:
+        """Parse list entries, reusing the container parsed last time when its entry is
+        the same but for "Status" ("Up 5 minutes" changes every minute; it is set after)."""
+        listed: list[Container] = []
+        statuses: dict[str, str] = {}
+        seen: set[str] = set()
+        for d in raw_containers if isinstance(raw_containers, list) else ():
+            if not isinstance(d, dict):
+                continue
+            status = d.pop("Status", None)
+            cid = str(d.get("Id") or "")
+            statuses[cid] = "" if status is None else str(status)
+            prev = self._raw.get(cid)
+            if prev is not None and prev[0] == d:
+                c = prev[1]
+            else:
+                c = _with_network_ids(Container.from_api({**d, "Status": status}), by_name)
+                self._raw[cid] = (d, c)
+            seen.add(cid)
+            listed.append(c)
+        return listed, statuses
+
+    def forget_gone(self, live: set[str]) -> None:
+        for cid in list(self._raw):
+            if cid not in live:
+                del self._raw[cid]
 
     @staticmethod
     def _wants_details(c: Container, user_nets: set[str]) -> bool:
@@ -97,7 +164,9 @@ class TopologyReader:
                 details = results.get(c.id)
                 if details is not None:
                     self._details[c.id] = (c.inspect_key, details)
+                    listed = c
                     c = _merge(c, details)
+                    self._merged[c.id] = (listed, c)
                 containers.append(c)
         return replace(snap, containers=tuple(containers))
 
@@ -109,6 +178,21 @@ class TopologyReader:
     def forget(self) -> None:
         with self._lock:
             self._details.clear()
+
+
+def _status(c: Container, statuses: dict[str, str]) -> Container:
+    """The container with the status text of this read ("Up 6 minutes")."""
+    status = statuses.get(c.id)
+    return c if status is None or status == c.status else replace(c, status=status)
+
+
+def _with_network_ids(c: Container, by_name: dict[str, str]) -> Container:
+    """A stopped container's listed endpoints have no NetworkID: fill it in from the name."""
+    if all(e.network_id for e in c.endpoints):
+        return c
+    eps = tuple(e if e.network_id or e.network_name not in by_name else replace(e, network_id=by_name[e.network_name])
+                for e in c.endpoints)
+    return replace(c, endpoints=eps)
 
 
 def _merge(c: Container, details: dict[str, dict[str, Any]]) -> Container:

@@ -62,7 +62,10 @@ from netui.ui.widgets.networks_table import NetworksTable
 from netui.ui.widgets.ports_table import PortsTable
 from netui.ui.widgets.status_bar import StatusBar
 
-DEBOUNCE = 0.03  # seconds to gather a burst of events into one refresh
+DEBOUNCE = 0.005  # seconds to gather a burst of events into one refresh (later ones queue another)
+SETTLE = 0.02  # when a refresh does not show an event's change yet, read again this soon
+SETTLE_FOR = 2.0  # …for at most this long
+DETAILS_DELAY = 0.03  # the details pane follows the cursor once it rests this long
 BACKOFF = (0.25, 0.5, 1.0, 2.0)  # reconnect delays; the last one repeats
 PANES = ("networks", "containers", "ports", "details")
 # Every action that changes the engine. --read-only (or a replay) disables all of them:
@@ -122,9 +125,15 @@ class NetuiApp(App[int]):
         self._applied_seq = -1
         self._refreshing = False
         self._refresh_again = False
+        self._first_half_pending_paint = False
+        self._dirty: set[str] = set()  # containers named by events since the last read
+        self._want_full = True  # the next read lists every container
         self._debounce: Timer | None = None
         self._resync: Timer | None = None
         self._retry: Timer | None = None
+        self._settle: Timer | None = None
+        self._details_timer: Timer | None = None
+        self._expected: dict[tuple[str, str, str], tuple[object, float]] = {}  # subject -> (event, deadline)
         self._shutting_down = False
         self.stats = {"snapshots": 0, "events": 0, "refreshes": 0}
         self.action_log = act.ActionLog()
@@ -297,28 +306,47 @@ class NetuiApp(App[int]):
         if not self.is_running:
             return  # shutting down: the panes are gone
         self.stats["events"] += 1
+        self._expected[msg.event.subject] = (msg.event, time.monotonic() + SETTLE_FOR)
+        self._mark_dirty(msg.event)
         if self._debounce is None:
             self._debounce = self.set_timer(DEBOUNCE, self._debounced)
 
+    def _mark_dirty(self, event) -> None:
+        """The containers a refresh must re-read for this event (networks are always read whole)."""
+        if event.type == "container" and event.id:
+            self._dirty.add(event.id)
+        elif event.type == "network" and event.action in ("connect", "disconnect"):
+            if event.container:
+                self._dirty.add(event.container)
+            else:
+                self._want_full = True
+
     def _debounced(self) -> None:
         self._debounce = None
-        self.request_refresh()
+        self.request_refresh(full=False)
 
     # -- refresh --------------------------------------------------------------------
-    def request_refresh(self) -> None:
-        """Read the topology now; if a read is running, once more after it."""
+    def request_refresh(self, full: bool = True) -> None:
+        """Read the topology now; if a read is running, once more after it.
+
+        `full=False` (after events) reads only the containers the events named."""
+        if full:
+            self._want_full = True
         if self._refreshing:
             self._refresh_again = True
             return
+        changed = None if (self._want_full or self.snapshot is None) else frozenset(self._dirty)
+        self._dirty = set()
+        self._want_full = False
         self._refreshing = True
         self._refresh_seq += 1
         self.stats["refreshes"] += 1
-        self._refresh_worker(self._refresh_seq)
+        self._refresh_worker(self._refresh_seq, changed, self.snapshot)
 
     @work(thread=True, group="refresh", exit_on_error=False)
-    def _refresh_worker(self, seq: int) -> None:
+    def _refresh_worker(self, seq: int, changed, base) -> None:
         try:
-            snap, pending = self.source.read_lists()
+            snap, pending = self.source.read_lists(changed, base) if changed is not None else self.source.read_lists()
             self.post_message(SnapshotReady(snap, seq, final=not pending))
             if pending:
                 self.post_message(SnapshotReady(self.source.complete(snap, pending), seq, final=True))
@@ -333,7 +361,7 @@ class NetuiApp(App[int]):
         self._refreshing = False
         if self._refresh_again and not self._shutting_down:
             self._refresh_again = False
-            self.request_refresh()
+            self.request_refresh(full=False)
 
     def on_refresh_failed(self, msg: RefreshFailed) -> None:
         if not self.is_running:
@@ -348,12 +376,19 @@ class NetuiApp(App[int]):
     def on_snapshot_ready(self, msg: SnapshotReady) -> None:
         if not self.is_running:
             return  # shutting down: the panes are gone
+        if msg.final and msg.sequence == self._applied_seq and not msg.snapshot is self.snapshot and self._first_half_pending_paint:
+            # The first half of this read has not reached the screen yet: paint it first,
+            # then add the aliases and DNS names.
+            self._first_half_pending_paint = False
+            self.call_after_refresh(self.on_snapshot_ready, msg)
+            return
         if msg.sequence < self._applied_seq:
             return  # an older read finishing late
         # The second half of a read (aliases and DNS names arriving) is not news: no flash.
         flash = msg.sequence != self._applied_seq
         self._applied_seq = msg.sequence
         self.snapshot = msg.snapshot
+        self._first_half_pending_paint = not msg.final
         self.main_screen.remove_class("-no-data")
         self.stats["snapshots"] += 1
         if self.state in ("connecting", "reconnecting", "disconnected"):
@@ -372,6 +407,23 @@ class NetuiApp(App[int]):
         update = getattr(self.screen, "update_snapshot", None)
         if update is not None:
             update(msg.snapshot)
+        self._check_expected(msg.snapshot)
+
+    def _check_expected(self, snap: Snapshot) -> None:
+        """Events whose change this snapshot does not show yet get another read, soon."""
+        now = time.monotonic()
+        for subject, (event, deadline) in list(self._expected.items()):
+            if deadline < now or event.seen_in(snap):
+                del self._expected[subject]
+        if self._expected and self._settle is None:
+            self._settle = self.set_timer(SETTLE, self._settled)
+
+    def _settled(self) -> None:
+        self._settle = None
+        if self._expected:
+            for event, _ in self._expected.values():
+                self._mark_dirty(event)
+            self.request_refresh(full=False)
 
     # -- showing -------------------------------------------------------------------
     def refresh_view(self, flash: bool = True) -> None:
@@ -393,6 +445,16 @@ class NetuiApp(App[int]):
         self._show_details()
 
     def _show_details(self) -> None:
+        """Update the details pane once the cursor rests: while keys repeat, the cursor
+        frame is drawn at once and the (costlier) details follow."""
+        if self._details_timer is not None:
+            self._details_timer.stop()
+        self._details_timer = self.set_timer(DETAILS_DELAY, self._show_details_now)
+
+    def _show_details_now(self) -> None:
+        self._details_timer = None
+        if not self.is_running:
+            return  # shutting down: the panes are gone
         snap = self.snapshot
         if snap is None:
             return
@@ -484,7 +546,13 @@ class NetuiApp(App[int]):
     def action_filter(self) -> None:
         bar = self.main_screen.query_one("#filter", FilterBar)
         bar.add_class("-active")
-        bar.focus()
+        # Shown and focused now, not on the next frame: keys typed (or pasted) right
+        # after "/" must land in the filter, not on the table's bindings.
+        bar.display = True
+        if self.screen is self.main_screen:
+            self.main_screen.set_focus(bar)
+        else:
+            bar.focus()
 
     def set_filter(self, text: str) -> None:
         bar = self.main_screen.query_one("#filter", FilterBar)
@@ -492,6 +560,7 @@ class NetuiApp(App[int]):
             bar.value = text
         self.query_text = Query(text)
         bar.set_class(bool(text) or self.focused is bar, "-active")
+        bar.display = bool(text) or self.focused is bar
         self.status.set(filter=text)
         self.refresh_view(flash=False)  # the view changed, not the engine
 
@@ -502,7 +571,9 @@ class NetuiApp(App[int]):
 
     def on_filter_bar_filter_done(self, msg: FilterBar.FilterDone) -> None:
         bar = self.main_screen.query_one("#filter", FilterBar)
-        bar.set_class(not msg.cleared and bool(bar.value), "-active")
+        keep = not msg.cleared and bool(bar.value)
+        bar.set_class(keep, "-active")
+        bar.display = keep
         self.networks.focus()
 
     def action_toggle_all_ports(self) -> None:

@@ -1,7 +1,10 @@
 """Readable, teaching descriptions of a network or a container, for the details pane.
 
-Built from rich renderables; every engine string goes through `clean` into a
-`Text`, never into markup.
+A description is a list of blocks: `Text` paragraphs and `KV` key/value lists.
+`layout` turns it into one pre-wrapped `Text` for a given width, with values
+hanging under their column: far cheaper for Textual to measure and draw than
+nested rich tables (the pane is redrawn as the cursor moves). Every engine
+string goes through `clean` into a `Text`, never into markup.
 """
 
 from __future__ import annotations
@@ -9,8 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import time
 
-from rich.console import Group, RenderableType
-from rich.table import Table
+from rich.console import Console
 from rich.text import Text
 
 from netui.engine.model import Container, Network, Snapshot
@@ -47,14 +49,51 @@ def _heading(text: str) -> Text:
     return Text(f"\n{text}", style="bold underline")
 
 
-def _grid() -> Table:
-    g = Table.grid(padding=(0, 2))
-    g.add_column(style="dim", no_wrap=True)
-    g.add_column(overflow="fold")
-    return g
+class KV:
+    """Key/value rows: keys in a column, values wrapped beside them."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[Text, Text]] = []
+
+    def add_row(self, key: str | Text, value: str | Text) -> None:
+        k = key if isinstance(key, Text) else Text(str(key), style="dim")
+        v = value if isinstance(value, Text) else Text(str(value))
+        self.rows.append((k, v))
 
 
-def _pairs_table(pairs: tuple[tuple[str, str], ...]) -> RenderableType:
+Block = Text | KV
+
+
+def layout(blocks: list[Block], width: int, console: Console) -> Text:
+    """The blocks as one Text, wrapped to `width` columns."""
+    width = max(width, 20)
+    lines: list[Text] = []
+    for b in blocks:
+        if isinstance(b, KV):
+            kw = max((k.cell_len for k, _ in b.rows), default=0) + 2
+            vw = max(width - kw, 10)
+            for k, v in b.rows:
+                wrapped = v.wrap(console, vw, overflow="fold") if v.plain else [Text("")]
+                for i, line in enumerate(wrapped):
+                    head = Text()
+                    if i == 0:
+                        head.append_text(k)  # as a span: the key's style must not cover the value
+                    head.append(" " * (kw - head.cell_len))
+                    head.append_text(line)
+                    lines.append(head)
+        else:
+            lines.extend(b.wrap(console, width, overflow="fold"))
+    out = Text("\n", no_wrap=True, overflow="crop").join(lines)
+    out.no_wrap = True
+    out.overflow = "crop"
+    return out
+
+
+def _grid() -> KV:
+    return KV()
+
+
+def _pairs_table(pairs: tuple[tuple[str, str], ...]) -> Block:
     if not pairs:
         return Text("  none", style="dim")
     g = _grid()
@@ -81,8 +120,8 @@ def dns_explanation(n: Network) -> Text:
     return Text("container names and aliases resolve through Docker's embedded DNS (127.0.0.11)", style="green")
 
 
-def describe_network(snap: Snapshot, n: Network) -> RenderableType:
-    parts: list[RenderableType] = []
+def describe_network(snap: Snapshot, n: Network) -> list[Block]:
+    parts: list[Block] = []
     title = Text()
     title.append("Network ", style="dim")
     title.append(clean(n.name), style="bold")
@@ -148,7 +187,7 @@ def describe_network(snap: Snapshot, n: Network) -> RenderableType:
             parts.append(Text(f"  … and {len(members) - DETAILS_ENDPOINTS} more: the containers pane lists them all", style="dim"))
     else:
         parts.append(Text("  no containers", style="dim"))
-    return Group(*parts)
+    return parts
 
 
 def mode_explanation(snap: Snapshot, c: Container) -> Text:
@@ -161,7 +200,7 @@ def mode_explanation(snap: Snapshot, c: Container) -> Text:
     if c.mode == "none":
         return Text("none: no network interfaces except loopback. Fully isolated.", style="yellow")
     if c.mode == "container":
-        owner = snap.resolve_container(c.stack_owner)
+        owner = snap.stack_holder(c)
         name = owner.name if owner else c.stack_owner[:12]
         t = Text("container: shares the network stack of ", style="yellow")
         t.append(clean(name), style="bold")
@@ -175,8 +214,8 @@ def mode_explanation(snap: Snapshot, c: Container) -> Text:
     return Text("attached to 1 network", style="green")
 
 
-def describe_container(snap: Snapshot, c: Container) -> RenderableType:
-    parts: list[RenderableType] = []
+def describe_container(snap: Snapshot, c: Container) -> list[Block]:
+    parts: list[Block] = []
     title = Text()
     title.append("Container ", style="dim")
     title.append(clean(c.name), style="bold")
@@ -193,9 +232,7 @@ def describe_container(snap: Snapshot, c: Container) -> RenderableType:
     parts.append(g)
 
     parts.append(_heading("Endpoints"))
-    source = c
-    if c.mode == "container":
-        source = snap.resolve_container(c.stack_owner) or c
+    source = snap.stack_holder(c) or c
     if not source.endpoints:
         parts.append(Text("  none", style="dim"))
     for e in source.endpoints:
@@ -248,4 +285,4 @@ def describe_container(snap: Snapshot, c: Container) -> RenderableType:
 
     parts.append(_heading("Labels"))
     parts.append(_pairs_table(c.labels))
-    return Group(*parts)
+    return parts

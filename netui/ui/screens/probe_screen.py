@@ -88,7 +88,7 @@ class ProbeScreen(ModalScreen[None]):
             for n in self.snapshot.networks_of(c):
                 if n.id not in src_nets:
                     continue
-                holder = self.snapshot.resolve_container(c.stack_owner) if c.mode == "container" else c
+                holder = self.snapshot.stack_holder(c)
                 e = holder.endpoint_on(n.id) if holder else None
                 label = Text(clean(c.name, 30), style="bold")
                 label.append(f"  {clean(e.ipv4) if e and e.ipv4 else ''}", style="cyan")

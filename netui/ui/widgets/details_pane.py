@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Callable
 
-from rich.console import RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from netui.engine.model import Container, Network, Snapshot
-from netui.ui.describe import describe_container, describe_network
+from netui.ui.describe import Block, describe_container, describe_network, layout
 
 
 class DetailsPane(VerticalScroll, can_focus=True):
@@ -27,11 +26,13 @@ class DetailsPane(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self.subject: tuple[str, str] | None = None  # ("network" | "container", id)
         self._shown: object = None
+        self._blocks: list[Block] = []
+        self._drawn_width = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="details-body")
 
-    def _set(self, subject: tuple[str, str] | None, title: str, describe: Callable[[], RenderableType], data: object) -> None:
+    def _set(self, subject: tuple[str, str] | None, title: str, describe: Callable[[], list[Block]], data: object) -> None:
         """Show what `describe` builds, unless the same data is on screen already."""
         if subject != self.subject:
             self.scroll_home(animate=False)  # a new subject starts at the top
@@ -40,16 +41,27 @@ class DetailsPane(VerticalScroll, can_focus=True):
         self.subject = subject
         self._shown = data
         self.border_title = title
-        self.query_one("#details-body", Static).update(describe())
+        self._blocks = describe()
+        self._draw()
+
+    def _draw(self) -> None:
+        width = self.scrollable_content_region.width - 1 if self.is_mounted else 60
+        self._drawn_width = width
+        self.query_one("#details-body", Static).update(layout(self._blocks, width, self.app.console))
+
+    def on_resize(self) -> None:
+        width = self.scrollable_content_region.width - 1
+        if self._blocks and width != self._drawn_width:
+            self._draw()
 
     def show_network(self, snap: Snapshot, net: Network) -> None:
         data = (net, snap.members(net.id), snap.gateways_of(net), int(snap.taken_at) // 60)
         self._set(("network", net.id), "Network details", lambda: describe_network(snap, net), data)
 
     def show_container(self, snap: Snapshot, c: Container) -> None:
-        owner = snap.resolve_container(c.stack_owner) if c.mode == "container" else None
+        owner = snap.stack_holder(c) if c.mode == "container" else None
         data = (c, owner, snap.networks_of(c), snap.stack_sharers(c.id), int(snap.taken_at) // 60)
         self._set(("container", c.id), "Container details", lambda: describe_container(snap, c), data)
 
     def show_nothing(self, message: str) -> None:
-        self._set(None, "Details", lambda: Text(message, style="dim"), message)
+        self._set(None, "Details", lambda: [Text(message, style="dim")], message)

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, replace
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 from netui.text import clean
 
@@ -32,16 +32,24 @@ class Status:
     read_only: bool = False
 
 
-class StatusBar(Static):
+class StatusBar(Widget):
+    """One line, fixed size: a change repaints it without a layout pass (a Static's
+    update would re-lay-out the whole screen on every snapshot)."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.status = Status()
+        self._text = self.render_status(self.status)
+
+    def render(self) -> Text:
+        return self._text
 
     def set(self, **changes) -> None:
         new = replace(self.status, **changes)
         if new != self.status:
             self.status = new
-            self.update(self.render_status(new))
+            self._text = self.render_status(new)
+            self.refresh()
 
     @staticmethod
     def render_status(s: Status) -> Text:

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Print the benchmark table (Markdown) from benchmarks/results/latest.json, for the README.
+
+    .venv/bin/python benchmarks/table.py [results.json]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def ms(s: dict, digits: int = 0) -> str:
+    return f"{s['median'] * 1000:.{digits}f} ms ({s['min'] * 1000:.{digits}f}–{s['max'] * 1000:.{digits}f})"
+
+
+def main() -> None:
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "benchmarks" / "results" / "latest.json"
+    r = json.loads(path.read_text())
+    m, a = r["machine"], r["args"]
+    print(f"Measured {r['when']} on {m['cpus']} CPUs ({m['cpu'] or 'unknown CPU'}), Docker {m['docker']} (API {m['api']}), "
+          f"Python {m['python']}; scenario: {a['networks'] + 2} networks, {a['containers']} running + {a['stopped']} stopped "
+          f"containers. Median (min–max) of {a['repeat']} runs unless stated.\n")
+    print("| Measure | Result | Target |")
+    print("|---|---|---|")
+    read = r.get("read", {})
+    if read:
+        cold = read["netui snapshot (cold cache)"]
+        warm = read["netui snapshot (refresh, no change)"]
+        print(f"| Full topology read, netui (first, with inspects) | {ms(cold['time'])}, {cold['requests']['median']:.0f} requests | |")
+        print(f"| Full topology read, netui (refresh, nothing changed) | {ms(warm['time'])}, {warm['requests']['median']:.0f} requests | exactly 2 requests |")
+        for k in ("docker CLI (ls, inspect all, ps)", "inspect every network", "inspect every container"):
+            v = read[k]
+            print(f"| …{k} | {ms(v['time'])}, {v['requests']['median']:.0f} requests; "
+                  f"{v['ratio_vs_netui_refresh']:.1f}× netui's refresh | |")
+    idle = r.get("idle")
+    if idle:
+        print(f"| Idle {idle['seconds']:.0f} s: netui CPU | {idle['netui_cpu_percent']:.2f} % | ≤ 0.5 % |")
+        print(f"| Idle: dockerd CPU with netui (without) | {idle['dockerd_cpu_percent']:.2f} % ({idle['dockerd_cpu_percent_without_netui']:.2f} %) | |")
+        print(f"| Idle: API requests per second | {idle['requests_per_second']:.3f} | ≤ 0.2 |")
+        print(f"| Idle: peak RSS | {idle['peak_rss_mb']:.0f} MB | ≤ 80 MB at 1000 containers |")
+    ev = r.get("event")
+    if ev:
+        print(f"| Event to screen (`docker network connect` → row drawn), {ev['tries']} tries | p50 {ev['p50'] * 1000:.0f} ms, p95 {ev['p95'] * 1000:.0f} ms | p95 ≤ 150 ms |")
+    cold = r.get("cold")
+    if cold:
+        print(f"| Cold start to a populated screen | {ms(cold['to_populated'])} | ≤ 0.6 s |")
+        print(f"| …Python + Textual + docker-py import floor | {ms(cold['import_floor'])} | |")
+    keys = r.get("keys")
+    if keys:
+        print(f"| Key to screen, cursor move ({keys['listed']} containers listed) | {ms(keys['cursor_move'], 1)} | < 50 ms |")
+        print(f"| Key to screen, filter keystroke | {ms(keys['filter_keystroke'], 1)} | < 50 ms |")
+    mx = r.get("matrix")
+    if mx:
+        s = mx["time"]
+        print(f"| Connectivity matrix, 20 containers ({mx['pairs']} pairs) | {s['median']:.2f} s ({s['min']:.2f}–{s['max']:.2f}) | ≤ 10 s |")
+
+
+if __name__ == "__main__":
+    main()
