@@ -11,10 +11,7 @@ import time
 from pathlib import Path
 from typing import Iterator, Protocol
 
-from netui.engine.actions import ActionLog, Actions
 from netui.engine.client import Engine, EngineError
-from netui.engine.image import LOCAL_IMAGE
-from netui.engine.probes import Prober
 from netui.engine.events import EventStream, TopologyEvent
 from netui.engine.model import EngineInfo, Snapshot
 from netui.engine.schema import SchemaError, from_dict
@@ -63,10 +60,15 @@ class EngineSource:
     def complete(self, snap: Snapshot, pending: tuple[str, ...]) -> Snapshot:
         return self.reader.complete(snap, pending)
 
-    def actions(self, *, read_only: bool, log: ActionLog) -> Actions:
+    def actions(self, *, read_only: bool, log):
+        from netui.engine.actions import Actions
+
         return Actions(self.engine, read_only=read_only, log=log)
 
-    def prober(self, *, probe_image: str | None, read_only: bool) -> Prober:
+    def prober(self, *, probe_image: str | None, read_only: bool):
+        from netui.engine.image import LOCAL_IMAGE
+        from netui.engine.probes import Prober
+
         return Prober(self.engine, probe_image or LOCAL_IMAGE, allow_sidecars=not read_only)
 
     def open_events(self) -> EventStream:

@@ -24,7 +24,6 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from rich.text import Text
 
-from netui.engine import actions as act
 from netui.engine.client import EngineError, explain
 from netui.engine.image import LOCAL_IMAGE
 from netui.engine.model import Snapshot
@@ -45,15 +44,9 @@ from netui.ui.messages import (
 from netui.text import clean
 from netui.ui.messages import MatrixCellDone, MatrixFinished, ProbeCheckDone, ProbeFinished
 from netui.ui.paths import stylesheets
-from netui.ui.screens.matrix_screen import MatrixRequested, MatrixScreen
-from netui.ui.screens.probe_history_screen import ProbeHistoryScreen
-from netui.ui.screens.probe_screen import ProbeRequested, ProbeScreen
-from netui.ui.screens.action_log_screen import ActionLogScreen
-from netui.ui.screens.confirm_screen import Choice, ConfirmScreen
-from netui.ui.screens.connect_screen import ConnectScreen
-from netui.ui.screens.create_network_screen import CreateNetworkScreen
-from netui.ui.screens.help_screen import HelpScreen, help_sections
-from netui.ui.screens.run_container_screen import RunContainerScreen
+
+# Dialogs and the write side are imported when first used: they bring widgets and
+# modules the first screen does not need (startup time).
 from netui.ui.widgets.containers_table import ContainersTable
 from netui.ui.widgets.details_pane import DetailsPane
 from netui.ui.widgets.filter_bar import FilterBar
@@ -136,7 +129,9 @@ class NetuiApp(App[int]):
         self._expected: dict[tuple[str, str, str], tuple[object, float]] = {}  # subject -> (event, deadline)
         self._shutting_down = False
         self.stats = {"snapshots": 0, "events": 0, "refreshes": 0}
-        self.action_log = act.ActionLog()
+        from netui.engine.actions import ActionLog
+
+        self.action_log = ActionLog()
         make = getattr(source, "actions", None)
         self.actions = make(read_only=self.read_only, log=self.action_log) if make and not self.read_only else None
         self._select_network_named: str | None = None
@@ -237,6 +232,10 @@ class NetuiApp(App[int]):
         self.status.set(engine=msg.info.label)
         self._generation += 1
         self._events_worker(self._generation)
+        if self.snapshot is None:
+            # Paint as soon as possible; the read after the subscription (below, on
+            # StreamOpened) is the one that guarantees no change falls in between.
+            self.request_refresh()
 
     def on_connect_failed(self, msg: ConnectFailed) -> None:
         if not self.is_running:
@@ -539,6 +538,8 @@ class NetuiApp(App[int]):
         self.notify("Refreshing…", timeout=1)
 
     def action_help(self) -> None:
+        from netui.ui.screens.help_screen import HelpScreen, help_sections
+        
         panes = [("Networks", NetworksTable), ("Containers", ContainersTable), ("Ports", PortsTable), ("Details", DetailsPane), ("Filter", FilterBar)]
         hide = (WRITE_ACTIONS if self.actions is None else frozenset()) | (PROBE_ACTIONS if self.prober is None else frozenset())
         self.push_screen(HelpScreen(help_sections(self.BINDINGS, panes, hide)))
@@ -605,10 +606,14 @@ class NetuiApp(App[int]):
         return net
 
     def action_create_network(self) -> None:
+        from netui.ui.screens.create_network_screen import CreateNetworkScreen
+        
         if self._writable():
             self.push_screen(CreateNetworkScreen(self.snapshot, self.snapshot.engine))
 
     def action_connect_container(self) -> None:
+        from netui.ui.screens.connect_screen import ConnectScreen
+        
         if not self._writable():
             return
         net = self._current_network()
@@ -620,6 +625,9 @@ class NetuiApp(App[int]):
         self.push_screen(ConnectScreen(self.snapshot, net))
 
     def action_disconnect_container(self) -> None:
+        from netui.engine import actions as act
+        from netui.ui.screens.confirm_screen import Choice, ConfirmScreen
+        
         if not self._writable():
             return
         net = self._current_network()
@@ -641,6 +649,9 @@ class NetuiApp(App[int]):
                                        force_option="force (also for a stale endpoint: \"has active endpoints\")"))
 
     def action_remove_network(self) -> None:
+        from netui.engine import actions as act
+        from netui.ui.screens.confirm_screen import Choice, ConfirmScreen
+        
         if not self._writable():
             return
         net = self._current_network()
@@ -666,6 +677,9 @@ class NetuiApp(App[int]):
         self.push_screen(ConfirmScreen("Remove a network", body, choices))
 
     def action_prune_networks(self) -> None:
+        from netui.engine import actions as act
+        from netui.ui.screens.confirm_screen import Choice, ConfirmScreen
+        
         if not self._writable():
             return
         gone = act.prune_candidates(self.snapshot)
@@ -686,6 +700,8 @@ class NetuiApp(App[int]):
                                        [Choice(f"Remove {len(gone)}", "prune", act.PruneSpec(tuple(n.name for n in gone), tuple(n.id for n in gone)))]))
 
     def action_run_container(self) -> None:
+        from netui.ui.screens.run_container_screen import RunContainerScreen
+        
         if not self._writable():
             return
         net = self._current_network()
@@ -704,6 +720,8 @@ class NetuiApp(App[int]):
         return True
 
     def action_probe_container(self) -> None:
+        from netui.ui.screens.probe_screen import ProbeScreen
+        
         if not self._can_probe():
             return
         c = self.snapshot.container_by_id.get(self.containers.current_key or "")
@@ -715,11 +733,11 @@ class NetuiApp(App[int]):
             return
         self.push_screen(ProbeScreen(self.snapshot, c))
 
-    def on_probe_requested(self, msg: ProbeRequested) -> None:
+    def on_probe_requested(self, msg) -> None:
         self._run_probe(msg)
 
     @work(thread=True, group="probes", exit_on_error=False)
-    def _run_probe(self, msg: ProbeRequested) -> None:
+    def _run_probe(self, msg) -> None:
         screen = msg.screen
         try:
             result = self.prober.probe(
@@ -761,6 +779,8 @@ class NetuiApp(App[int]):
         self.call_from_thread(self.notify, f"{check.summary}\n$ {check.command}", title="Host → published port", severity=severity, timeout=8)
 
     def action_matrix(self) -> None:
+        from netui.ui.screens.matrix_screen import MatrixScreen
+        
         if not self._can_probe():
             return
         net = self._current_network()
@@ -768,11 +788,11 @@ class NetuiApp(App[int]):
             return
         self.push_screen(MatrixScreen(self.snapshot, net))
 
-    def on_matrix_requested(self, msg: MatrixRequested) -> None:
+    def on_matrix_requested(self, msg) -> None:
         self._run_matrix(msg)
 
     @work(thread=True, group="probes", exit_on_error=False)
-    def _run_matrix(self, msg: MatrixRequested) -> None:
+    def _run_matrix(self, msg) -> None:
         screen = msg.screen
         try:
             result = self.prober.matrix(
@@ -785,9 +805,13 @@ class NetuiApp(App[int]):
         screen.post_message(MatrixFinished(result))
 
     def action_probe_history(self) -> None:
+        from netui.ui.screens.probe_history_screen import ProbeHistoryScreen
+        
         self.push_screen(ProbeHistoryScreen(self.prober.history if self.prober else []))
 
     def action_show_log(self) -> None:
+        from netui.ui.screens.action_log_screen import ActionLogScreen
+        
         self.push_screen(ActionLogScreen(self.action_log))
 
     def on_action_requested(self, msg: ActionRequested) -> None:
