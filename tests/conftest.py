@@ -23,7 +23,7 @@ time.tzset()
 
 from netui.engine.client import Engine, EngineError
 from netui.engine.image import LOCAL_IMAGE, ensure_local_image
-from netui.engine.workspace import Workspace
+from netui.engine.workspace import Workspace, sweep_leftovers
 
 TEST_LABEL = "netui.test"
 NOPING_IMAGE = "netui/busybox:noping"
@@ -42,6 +42,9 @@ def engine() -> Engine:
         if _require_engine():
             pytest.fail(f"NETUI_REQUIRE_ENGINE is set but no engine answers: {exc}", pytrace=False)
         pytest.skip(f"no Docker engine: {exc}")
+    # Leftovers of an earlier run that was killed (kill -9, a closed terminal) carry
+    # the test label and prefix; an hour old, they belong to no run still going.
+    sweep_leftovers(eng, TEST_LABEL, "1", "netuitest-", older_than=3600)
     yield eng
     eng.close()
 

@@ -194,7 +194,8 @@ async def test_engine_strings_show_literally(engine, lab):
         await loaded(pilot)
         await wait_for(pilot, lambda: nid in app.networks.keys)
         app.networks.select_key(nid)
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: app.details.subject == ("network", nid), what="the network's details")
+        await wait_for(pilot, lambda: "[bold red]y[/]" in screen_text(app), what="its labels, drawn")
         text = screen_text(app)
         assert lab.name(hostile) in text
         assert "[bold red]y[/]" in text and "[@click=app.quit]z[/]" in text

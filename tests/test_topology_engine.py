@@ -208,3 +208,21 @@ def test_targeted_read_equals_a_full_read(engine, lab):
         assert targeted.container_by_id[cid].endpoints == full.container_by_id[cid].endpoints
     assert "late" in targeted.container_by_id[a].endpoint_on(nid).aliases
     assert {n.id for n in targeted.networks} == {n.id for n in full.networks}
+
+
+def test_sweep_leftovers_takes_only_label_and_prefix(engine, lab):
+    """What an interrupted run left behind goes; nothing without both marks, nothing young."""
+    from netui.engine.workspace import sweep_leftovers
+
+    api = engine.api
+    swept_prefix = lab.name("swept-")
+    net = lab.network("swept-net")
+    box = lab.container("swept-box", lab.image, networks=[lab.name("swept-net")])
+    kept = lab.container("kept-box", lab.image)  # the label, not the prefix
+    unlabelled = api.create_container(lab.image, ["sleep", "60"], name=lab.name("swept-unlabelled"))["Id"]
+    assert sweep_leftovers(engine, "netui.test", "1", swept_prefix, older_than=3600) == []
+    removed = sweep_leftovers(engine, "netui.test", "1", swept_prefix)
+    assert sorted(removed) == sorted([f"container {lab.name('swept-box')}", f"network {lab.name('swept-net')}"])
+    left = {c["Id"] for c in api.containers(all=True, filters={"name": [lab.prefix]})}
+    assert box not in left and kept in left and unlabelled in left
+    assert not api.networks(ids=[net])

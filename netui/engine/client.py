@@ -226,7 +226,12 @@ class Engine:
             name = str(info.get("Name") or "")
         except Exception as exc:
             raise explain(exc, base) from None
-        self._api = api
+        old, self._api = self._api, api
+        if old is not None:
+            try:
+                old.close()  # a reconnect: the old pool's sockets are dead anyway
+            except Exception:
+                pass
         self.info = EngineInfo(
             host=base,
             version=str(version.get("Version") or ""),

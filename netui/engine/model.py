@@ -49,6 +49,16 @@ def _dict(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
+def parse_time(text: str) -> float:
+    """An engine timestamp (RFC 3339, nanoseconds, any offset) as epoch seconds; 0.0 if unreadable."""
+    import datetime as _dt
+
+    try:
+        return _dt.datetime.fromisoformat(str(text).strip()).timestamp() if text else 0.0
+    except (ValueError, OverflowError):
+        return 0.0
+
+
 def lookup(pairs: Pairs, key: str, default: str = "") -> str:
     for k, v in pairs:
         if k == key:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-from netui.engine.model import Container, EngineInfo, Endpoint, IpamConfig, Network, Port, Snapshot
+from netui.engine.model import parse_time, Container, EngineInfo, Endpoint, IpamConfig, Network, Port, Snapshot
 
 SCHEMA = "netui.dump/1"
 
@@ -27,12 +27,7 @@ def _iso(ts: float) -> str:
 
 
 def _from_iso(text: str) -> float:
-    if not text:
-        return 0.0
-    try:
-        return _dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return 0.0
+    return parse_time(text)
 
 
 def endpoint_dict(e: Endpoint) -> dict[str, Any]:

@@ -142,6 +142,7 @@ class TopologyReader:
         if not todo:
             return snap
         results: dict[str, dict[str, dict[str, Any]] | None] = {}
+        by_id = snap.container_by_id
 
         def inspect(cid: str) -> None:
             try:
@@ -150,20 +151,28 @@ class TopologyReader:
                 results[cid] = None  # removed since the list call: the next read drops it
                 return
             nets = ((data.get("NetworkSettings") or {}).get("Networks") or {}) if isinstance(data, dict) else {}
-            results[cid] = {str(k): (v or {}) for k, v in nets.items() if isinstance(v, dict) or v is None}
+            details = {str(k): (v or {}) for k, v in nets.items() if isinstance(v, dict) or v is None}
+            results[cid] = details
+            with self._lock:
+                # Kept as it arrives: if the engine goes away half-way through a large
+                # engine's inspects, the next read goes on from here.
+                self._details[cid] = (by_id[cid].inspect_key, details)
 
         if len(todo) == 1:
             inspect(todo[0])
         else:
-            with ThreadPoolExecutor(max_workers=min(INSPECT_WORKERS, len(todo))) as pool:
+            pool = ThreadPoolExecutor(max_workers=min(INSPECT_WORKERS, len(todo)))
+            try:
                 for f in [pool.submit(inspect, cid) for cid in todo]:
                     f.result()  # re-raise engine errors (e.g. the engine went away)
+            finally:
+                # On the first error the rest are dropped, not tried one by one.
+                pool.shutdown(wait=True, cancel_futures=True)
         containers = []
         with self._lock:
             for c in snap.containers:
                 details = results.get(c.id)
                 if details is not None:
-                    self._details[c.id] = (c.inspect_key, details)
                     listed = c
                     c = _merge(c, details)
                     self._merged[c.id] = (listed, c)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Iterable, Mapping, Sequence
 
 from netui.engine.client import Engine, EngineError, NotFound
+from netui.engine.model import parse_time
 
 ContainerNetworks = Sequence[str | tuple[str, Sequence[str]]]
 
@@ -234,3 +235,41 @@ def _shares_stack(listed: Iterable[dict], cid: str) -> bool:
         if c.get("Id") == cid:
             return str((c.get("HostConfig") or {}).get("NetworkMode", "")).startswith("container:")
     return False
+
+
+def sweep_leftovers(engine: Engine, label: str, value: str, name_prefix: str,
+                    older_than: float | None = None) -> list[str]:
+    """Remove what an interrupted run left behind: resources carrying *both* the label
+    and a name starting with `name_prefix`, and (if `older_than` seconds is given)
+    created at least that long ago, so a run going on beside this one keeps its own.
+
+    A network with anything else still attached stays. Returns what was removed.
+    """
+    import time
+
+    api = engine.api
+    now = time.time()
+    flt = {"label": [f"{label}={value}"]}
+
+    def old_enough(created: float) -> bool:
+        return older_than is None or now - created >= older_than
+
+    removed: list[str] = []
+    for c in engine.call(api.containers, all=True, filters=flt):
+        names = [n.lstrip("/") for n in c.get("Names") or []]
+        if any(n.startswith(name_prefix) for n in names) and old_enough(float(c.get("Created") or 0)):
+            try:
+                engine.call(api.remove_container, c["Id"], force=True, v=True)
+                removed.append(f"container {names[0]}")
+            except EngineError:
+                pass
+    for n in engine.call(api.networks, filters=flt):
+        name = str(n.get("Name", ""))
+        created = parse_time(str(n.get("Created") or "")) or now
+        if name.startswith(name_prefix) and old_enough(created):
+            try:
+                engine.call(api.remove_network, n["Id"])
+                removed.append(f"network {name}")
+            except EngineError:
+                pass  # something not ours is still attached, or it is already gone
+    return removed

@@ -117,6 +117,7 @@ class NetuiApp(App[int]):
         self._refresh_seq = 0
         self._applied_seq = -1
         self._refreshing = False
+        self._refresh_generation = 0
         self._refresh_again = False
         self._first_half_pending_paint = False
         self._dirty: set[str] = set()  # containers named by events since the last read
@@ -331,32 +332,37 @@ class NetuiApp(App[int]):
         `full=False` (after events) reads only the containers the events named."""
         if full:
             self._want_full = True
-        if self._refreshing:
+        if self._refreshing and self._refresh_generation == self._generation:
             self._refresh_again = True
             return
+        # (A read still going out on a connection given up on does not hold this one
+        # back: on a large engine its inspects can take seconds to fail.)
         changed = None if (self._want_full or self.snapshot is None) else frozenset(self._dirty)
         self._dirty = set()
         self._want_full = False
         self._refreshing = True
+        self._refresh_generation = self._generation
         self._refresh_seq += 1
         self.stats["refreshes"] += 1
-        self._refresh_worker(self._refresh_seq, changed, self.snapshot)
+        self._refresh_worker(self._refresh_seq, changed, self.snapshot, self._generation)
 
     @work(thread=True, group="refresh", exit_on_error=False)
-    def _refresh_worker(self, seq: int, changed, base) -> None:
+    def _refresh_worker(self, seq: int, changed, base, generation: int) -> None:
         try:
             snap, pending = self.source.read_lists(changed, base) if changed is not None else self.source.read_lists()
             self.post_message(SnapshotReady(snap, seq, final=not pending))
             if pending:
                 self.post_message(SnapshotReady(self.source.complete(snap, pending), seq, final=True))
         except Exception as exc:
-            self.post_message(RefreshFailed(explain(exc, self.source.description), seq))
+            self.post_message(RefreshFailed(explain(exc, self.source.description), seq, generation))
         finally:
             self.post_message(RefreshDone(seq))
 
     def on_refresh_done(self, msg: RefreshDone) -> None:
         if not self.is_running:
             return  # shutting down: the panes are gone
+        if msg.sequence != self._refresh_seq:
+            return  # an abandoned read (see request_refresh); the current one is still going
         self._refreshing = False
         if self._refresh_again and not self._shutting_down:
             self._refresh_again = False
@@ -366,6 +372,11 @@ class NetuiApp(App[int]):
         if not self.is_running:
             return  # shutting down: the panes are gone
         if msg.error.kind in ("unreachable", "permission", "too-old"):
+            if msg.generation != self._generation:
+                # A read from a connection already given up on (e.g. the aliases of a
+                # large engine, still being read when the engine went away): the
+                # reconnect it would ask for has happened.
+                return
             # The event worker notices too; make sure we reconnect either way.
             self._generation += 1
             self._schedule_reconnect(str(msg.error))

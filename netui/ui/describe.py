@@ -9,13 +9,12 @@ string goes through `clean` into a `Text`, never into markup.
 
 from __future__ import annotations
 
-import datetime as _dt
 import time
 
 from rich.console import Console
 from rich.text import Text
 
-from netui.engine.model import Container, Network, Snapshot
+from netui.engine.model import Container, Network, Snapshot, parse_time
 from netui.text import clean
 
 DETAILS_ENDPOINTS = 40  # the containers pane lists every endpoint; details show the first ones
@@ -23,14 +22,12 @@ DETAILS_ENDPOINTS = 40  # the containers pane lists every endpoint; details show
 
 def _when(created: str | int | float, now: float) -> str:
     """An absolute time and how long before `now` (the snapshot's time, so replays read the same)."""
-    try:
-        if isinstance(created, (int, float)):
-            ts = float(created)
-        else:
-            head = created.split(".")[0].rstrip("Z")
-            ts = _dt.datetime.fromisoformat(head).replace(tzinfo=_dt.timezone.utc).timestamp()
-    except (ValueError, AttributeError):
-        return clean(created)
+    if isinstance(created, (int, float)):
+        ts = float(created)
+    else:
+        ts = parse_time(created)
+        if not ts and created and not str(created).startswith("0001-"):
+            return clean(created)
     if ts <= 0:
         return "—"
     ago = max((now or time.time()) - ts, 0)

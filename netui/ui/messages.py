@@ -51,6 +51,7 @@ class SnapshotReady(Message):
 class RefreshFailed(Message):
     error: EngineError
     sequence: int
+    generation: int = 0  # the connection the read went out on
 
 
 @dataclass
