@@ -526,6 +526,11 @@ class Snapshot:
     engine: EngineInfo = field(default_factory=EngineInfo)
     taken_at: float = 0.0
 
+    def __repr__(self) -> str:
+        # Short on purpose: the full dataclass repr of 1000 containers costs tens of
+        # milliseconds, and a repr is easily asked for by accident (a log, a worker name).
+        return f"Snapshot({len(self.networks)} networks, {len(self.containers)} containers, taken_at={self.taken_at})"
+
     @classmethod
     def build(
         cls,

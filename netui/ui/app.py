@@ -212,7 +212,7 @@ class NetuiApp(App[int]):
             self._set_state("connecting" if self.snapshot is None else "reconnecting")
         self._connect_worker(self._attempt)
 
-    @work(thread=True, exclusive=True, group="connect", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="connect", exit_on_error=False, description="connect")
     def _connect_worker(self, attempt: int) -> None:
         try:
             info = self.source.connect()
@@ -256,7 +256,7 @@ class NetuiApp(App[int]):
         self._set_state("disconnected", f"{reason} · retrying in {delay:g} s")
         self._retry = self.set_timer(delay, self._start_connect)
 
-    @work(thread=True, group="events", exit_on_error=False)
+    @work(thread=True, group="events", exit_on_error=False, description="watch engine events")
     def _events_worker(self, generation: int) -> None:
         try:
             stream = self.source.open_events()
@@ -346,7 +346,7 @@ class NetuiApp(App[int]):
         self.stats["refreshes"] += 1
         self._refresh_worker(self._refresh_seq, changed, self.snapshot, self._generation)
 
-    @work(thread=True, group="refresh", exit_on_error=False)
+    @work(thread=True, group="refresh", exit_on_error=False, description="read the topology")
     def _refresh_worker(self, seq: int, changed, base, generation: int) -> None:
         try:
             snap, pending = self.source.read_lists(changed, base) if changed is not None else self.source.read_lists()
@@ -747,7 +747,7 @@ class NetuiApp(App[int]):
     def on_probe_requested(self, msg) -> None:
         self._run_probe(msg)
 
-    @work(thread=True, group="probes", exit_on_error=False)
+    @work(thread=True, group="probes", exit_on_error=False, description="run probes")
     def _run_probe(self, msg) -> None:
         screen = msg.screen
         try:
@@ -778,7 +778,7 @@ class NetuiApp(App[int]):
         self.notify(f"Connecting to {port.host_address} from this machine…", timeout=2)
         self._run_host_port(c, port)
 
-    @work(thread=True, group="probes", exit_on_error=False)
+    @work(thread=True, group="probes", exit_on_error=False, description="run probes")
     def _run_host_port(self, c, port) -> None:
         try:
             r = self.prober.host_port(self.snapshot, c, port)
@@ -802,7 +802,7 @@ class NetuiApp(App[int]):
     def on_matrix_requested(self, msg) -> None:
         self._run_matrix(msg)
 
-    @work(thread=True, group="probes", exit_on_error=False)
+    @work(thread=True, group="probes", exit_on_error=False, description="run probes")
     def _run_matrix(self, msg) -> None:
         screen = msg.screen
         try:
@@ -831,7 +831,7 @@ class NetuiApp(App[int]):
             return
         self._perform(msg.kind, msg.spec, msg.screen)
 
-    @work(thread=True, group="actions", exit_on_error=False)
+    @work(thread=True, group="actions", exit_on_error=False, description="run an action")
     def _perform(self, kind: str, spec, screen) -> None:
         a = self.actions
         assert a is not None
