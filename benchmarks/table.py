@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
 """Print the benchmark table (Markdown) from benchmarks/results/latest.json, for the README.
 
-    .venv/bin/python benchmarks/table.py [results.json]
+    .venv/bin/python benchmarks/table.py [results.json] [--readme]
+
+With --readme, the table replaces what stands between the README's
+<!-- bench:start --> and <!-- bench:end --> markers.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import sys
 from pathlib import Path
@@ -17,49 +22,69 @@ def ms(s: dict, digits: int = 0) -> str:
     return f"{s['median'] * 1000:.{digits}f} ms ({s['min'] * 1000:.{digits}f}–{s['max'] * 1000:.{digits}f})"
 
 
+def met(ok: bool) -> str:
+    return "✓" if ok else "✗ (see below)"
+
+
 def main() -> None:
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "benchmarks" / "results" / "latest.json"
-    r = json.loads(path.read_text())
+    args = [a for a in sys.argv[1:] if a != "--readme"]
+    path = Path(args[0]) if args else ROOT / "benchmarks" / "results" / "latest.json"
+    if "--readme" not in sys.argv:
+        table(json.loads(path.read_text()))
+        return
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        table(json.loads(path.read_text()))
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    readme.write_text(f"{head}{start}\n{out.getvalue()}{end}{tail}")
+    print(f"README.md: table from {path.name}")
+
+
+def table(r: dict) -> None:
     m, a = r["machine"], r["args"]
     print(f"Measured {r['when']} on {m['cpus']} CPUs ({m['cpu'] or 'unknown CPU'}), Docker {m['docker']} (API {m['api']}), "
           f"Python {m['python']}; scenario: {a['networks'] + 2} networks, {a['containers']} running + {a['stopped']} stopped "
           f"containers. Median (min–max) of {a['repeat']} runs unless stated.\n")
-    print("| Measure | Result | Target |")
-    print("|---|---|---|")
+    print("| Measure | Result | Target | Met |")
+    print("|---|---|---|---|")
     read = r.get("read", {})
     if read:
         cold = read["netui snapshot (cold cache)"]
         warm = read["netui snapshot (refresh, no change)"]
-        print(f"| Full topology read, netui (first, with inspects) | {ms(cold['time'])}, {cold['requests']['median']:.0f} requests | |")
-        print(f"| Full topology read, netui (refresh, nothing changed) | {ms(warm['time'])}, {warm['requests']['median']:.0f} requests | exactly 2 requests |")
+        print(f"| Full topology read, netui (first, with inspects) | {ms(cold['time'])}, {cold['requests']['median']:.0f} requests | | |")
+        print(f"| Full topology read, netui (refresh, nothing changed) | {ms(warm['time'])}, {warm['requests']['median']:.0f} requests | exactly 2 requests | {met(warm['requests']['median'] == 2)} |")
         for k in ("docker CLI (ls, inspect all, ps)", "inspect every network", "inspect every container"):
             v = read[k]
             print(f"| …{k} | {ms(v['time'])}, {v['requests']['median']:.0f} requests; "
-                  f"{v['ratio_vs_netui_refresh']:.1f}× netui's refresh | |")
+                  f"{v['ratio_vs_netui_refresh']:.1f}× netui's refresh | | |")
     idle = r.get("idle")
     if idle:
-        print(f"| Idle {idle['seconds']:.0f} s: netui CPU | {idle['netui_cpu_percent']:.2f} % | ≤ 0.5 % |")
-        print(f"| Idle: dockerd CPU with netui (without) | {idle['dockerd_cpu_percent']:.2f} % ({idle['dockerd_cpu_percent_without_netui']:.2f} %) | |")
-        print(f"| Idle: API requests per second | {idle['requests_per_second']:.3f} | ≤ 0.2 |")
-        print(f"| Idle: peak RSS | {idle['peak_rss_mb']:.0f} MB | ≤ 80 MB at 1000 containers |")
+        print(f"| Idle {idle['seconds']:.0f} s: netui CPU | {idle['netui_cpu_percent']:.2f} % | ≤ 0.5 % | {met(idle['netui_cpu_percent'] <= 0.5)} |")
+        print(f"| Idle: dockerd CPU with netui (without) | {idle['dockerd_cpu_percent']:.2f} % ({idle['dockerd_cpu_percent_without_netui']:.2f} %) | | |")
+        print(f"| Idle: API requests per second | {idle['requests_per_second']:.3f} | ≤ 0.2 | {met(idle['requests_per_second'] <= 0.2)} |")
+        print(f"| Idle: peak RSS | {idle['peak_rss_mb']:.0f} MB | ≤ 80 MB at 1000 containers | {met(idle['peak_rss_mb'] <= 80)} |")
     ev = r.get("event")
     if ev:
-        print(f"| Event to screen (`docker network connect` → row drawn), {ev['tries']} tries | p50 {ev['p50'] * 1000:.0f} ms, p95 {ev['p95'] * 1000:.0f} ms | p95 ≤ 150 ms |")
+        print(f"| Event to screen (`docker network connect` → row drawn), {ev['tries']} tries | p50 {ev['p50'] * 1000:.0f} ms, p95 {ev['p95'] * 1000:.0f} ms | p95 ≤ 150 ms | {met(ev['p95'] <= 0.15)} |")
         if "call_p50" in ev:
-            print(f"| …of which the engine's connect call | p50 {ev['call_p50'] * 1000:.0f} ms, p95 {ev['call_p95'] * 1000:.0f} ms | |")
-            print(f"| …from the engine's answer to the row drawn | p50 {ev['after_call_p50'] * 1000:.0f} ms, p95 {ev['after_call_p95'] * 1000:.0f} ms | |")
+            print(f"| …of which the engine's connect call | p50 {ev['call_p50'] * 1000:.0f} ms, p95 {ev['call_p95'] * 1000:.0f} ms | | |")
+            print(f"| …from the engine's answer to the row drawn | p50 {ev['after_call_p50'] * 1000:.0f} ms, p95 {ev['after_call_p95'] * 1000:.0f} ms | | |")
     cold = r.get("cold")
     if cold:
-        print(f"| Cold start to a populated screen | {ms(cold['to_populated'])} | ≤ 0.6 s |")
-        print(f"| …Python + Textual + docker-py import floor | {ms(cold['import_floor'])} | |")
+        print(f"| Cold start to a populated screen | {ms(cold['to_populated'])} | ≤ 0.6 s | {met(cold['to_populated']['median'] <= 0.6)} |")
+        print(f"| …Python + Textual + docker-py import floor | {ms(cold['import_floor'])} | | |")
     keys = r.get("keys")
     if keys:
-        print(f"| Key to screen, cursor move ({keys['listed']} containers listed) | {ms(keys['cursor_move'], 1)} | < 50 ms |")
-        print(f"| Key to screen, filter keystroke | {ms(keys['filter_keystroke'], 1)} | < 50 ms |")
+        print(f"| Key to screen, cursor move ({keys['listed']} containers listed) | {ms(keys['cursor_move'], 1)} | < 50 ms | {met(keys['cursor_move']['median'] < 0.05)} |")
+        print(f"| Key to screen, filter keystroke | {ms(keys['filter_keystroke'], 1)} | < 50 ms | {met(keys['filter_keystroke']['median'] < 0.05)} |")
     mx = r.get("matrix")
     if mx:
         s = mx["time"]
-        print(f"| Connectivity matrix, 20 containers ({mx['pairs']} pairs) | {s['median']:.2f} s ({s['min']:.2f}–{s['max']:.2f}) | ≤ 10 s |")
+        print(f"| Connectivity matrix, 20 containers ({mx['pairs']} pairs) | {s['median']:.2f} s ({s['min']:.2f}–{s['max']:.2f}) | ≤ 10 s | {met(s['median'] <= 10)} |")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ engine may hold other work.
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Iterable, Mapping, Sequence
 
 from netui.engine.client import Engine, EngineError, NotFound
@@ -245,8 +247,6 @@ def sweep_leftovers(engine: Engine, label: str, value: str, name_prefix: str,
 
     A network with anything else still attached stays. Returns what was removed.
     """
-    import time
-
     api = engine.api
     now = time.time()
     flt = {"label": [f"{label}={value}"]}
@@ -255,14 +255,22 @@ def sweep_leftovers(engine: Engine, label: str, value: str, name_prefix: str,
         return older_than is None or now - created >= older_than
 
     removed: list[str] = []
+    doomed = []
     for c in engine.call(api.containers, all=True, filters=flt):
         names = [n.lstrip("/") for n in c.get("Names") or []]
         if any(n.startswith(name_prefix) for n in names) and old_enough(float(c.get("Created") or 0)):
-            try:
-                engine.call(api.remove_container, c["Id"], force=True, v=True)
-                removed.append(f"container {names[0]}")
-            except EngineError:
-                pass
+            doomed.append((c["Id"], names[0]))
+
+    def remove(item: tuple[str, str]) -> str | None:
+        try:
+            engine.call(api.remove_container, item[0], force=True, v=True)
+            return f"container {item[1]}"
+        except EngineError:
+            return None
+
+    # A benchmark leaves 1000 containers: eight removals at a time, not one by one.
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        removed += [r for r in pool.map(remove, doomed) if r]
     for n in engine.call(api.networks, filters=flt):
         name = str(n.get("Name", ""))
         created = parse_time(str(n.get("Created") or "")) or now
