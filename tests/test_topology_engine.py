@@ -226,3 +226,24 @@ def test_sweep_leftovers_takes_only_label_and_prefix(engine, lab):
     left = {c["Id"] for c in api.containers(all=True, filters={"name": [lab.prefix]})}
     assert box not in left and kept in left and unlabelled in left
     assert not api.networks(ids=[net])
+
+
+def test_targeted_read_on_a_first_half_base_keeps_aliases(engine, lab):
+    """An event's read can start while the previous read's inspects are still running, with
+    the half-read snapshot as its base: the aliases must come from the cache or be asked
+    for again, not go missing until the next full read (seen in a real session)."""
+    lab.network("half")
+    aliased = lab.container("aliased", lab.image, networks=[(lab.name("half"), ["api"])])
+    other = lab.container("other", lab.image, networks=[lab.name("half")])
+    # (a) nothing cached yet: the aliased container is pending again.
+    reader = TopologyReader(engine)
+    first_half, pending = reader.read_lists()
+    assert aliased in pending
+    snap, pending2 = reader.read_lists({other}, first_half)
+    assert aliased in pending2
+    # (b) the inspects finished meanwhile: their result is used, nothing pending.
+    reader.complete(first_half, pending)
+    snap, pending3 = reader.read_lists({other}, first_half)
+    assert aliased not in pending3
+    c = snap.container_by_id[aliased]
+    assert c.details and "api" in c.endpoints[0].aliases

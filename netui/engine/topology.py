@@ -99,7 +99,19 @@ class TopologyReader:
                 for cid in gone:
                     self._details.pop(cid, None)
                     self._merged.pop(cid, None)
-                merged += [c for c in base.containers if c.id not in fresh and c.id not in gone]
+                for c in base.containers:
+                    if c.id in fresh or c.id in gone:
+                        continue
+                    if not c.details and self._wants_details(c, user_nets):
+                        # `base` may be the first half of a read whose inspects were still
+                        # running when this read began: take their result from the cache,
+                        # or ask for them again, rather than carry the gap on.
+                        cached = self._details.get(c.id)
+                        if cached is not None and cached[0] == c.inspect_key:
+                            c = _merge(c, cached[1])
+                        else:
+                            pending.append(c.id)
+                    merged.append(c)
         snap = Snapshot.build(networks, merged, engine=self.engine.info, taken_at=time.time())
         return snap, tuple(pending)
 
