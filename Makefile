@@ -31,4 +31,5 @@ screenshots: engine install
 	$(BIN)/python scripts/screenshots.py
 
 bench: engine install
-	$(BIN)/python benchmarks/run.py
+	bash scripts/peers.sh || echo "bench: sen could not be installed; measuring netui alone"
+	$(BIN)/python benchmarks/run.py $$(test -x .peers/sen/bin/sen && echo --sen .peers/sen/bin/sen)

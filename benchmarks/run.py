@@ -197,14 +197,32 @@ def bench_read(engine: Engine, repeat: int) -> dict:
 
 
 # -- 3: idle ----------------------------------------------------------------------------
-def bench_idle(seconds: float) -> dict:
+def bench_idle(seconds: float, peer: tuple[str, str] | None = None) -> dict:
+    """The real netui (and, with `peer` = (name, executable), a peer TUI in the same
+    scenario) idle in a pseudo-terminal, behind a counting socket proxy."""
     dpid = dockerd_pid()
-    # dockerd's own idle CPU, without netui, for comparison
+    # dockerd's own idle CPU, without any client, for comparison
     d0 = cpu_ticks(dpid)
     time.sleep(min(seconds, 10))
     base_dockerd = (cpu_ticks(dpid) - d0) / HZ / min(seconds, 10) * 100
+    out = idle_of("netui", seconds, dpid, lambda url: PtyApp(["--host", url]))
+    out["dockerd_cpu_percent_without_netui"] = base_dockerd
+    print(f"  idle {out['seconds']:.0f} s: netui {out['netui_cpu_percent']:.2f} % CPU, dockerd {out['dockerd_cpu_percent']:.2f} % "
+          f"(alone {base_dockerd:.2f} %), {out['requests_per_second']:.3f} requests/s, peak RSS {out['peak_rss_mb']:.0f} MB, "
+          f"{out['requests_at_start']} requests at start", flush=True)
+    if peer is not None:
+        name, exe = peer
+        p = idle_of(name, seconds, dpid, lambda url: PtyApp([], command=[exe], env={"DOCKER_HOST": url}))
+        out["peer"] = {"name": name, **p}
+        print(f"  idle {p['seconds']:.0f} s: {name} {p['netui_cpu_percent']:.2f} % CPU, dockerd {p['dockerd_cpu_percent']:.2f} %, "
+              f"{p['requests_per_second']:.3f} requests/s, peak RSS {p['peak_rss_mb']:.0f} MB, "
+              f"{p['requests_at_start']} requests at start", flush=True)
+    return out
+
+
+def idle_of(name: str, seconds: float, dpid: int, spawn) -> dict:
     with SocketProxy() as proxy:
-        app = PtyApp(["--host", proxy.url])
+        app = spawn(proxy.url)
         time.sleep(8)  # start, first read, details
         app.wait_quiet(2.0)
         r0, n0, d0, t0 = proxy.count(), cpu_ticks(app.pid), cpu_ticks(dpid), time.monotonic()
@@ -213,19 +231,19 @@ def bench_idle(seconds: float) -> dict:
         with open(f"/proc/{app.pid}/status") as f:
             status = f.read()
         hwm = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
+        alive = app.proc.poll() is None
         app.stop()
+    if not alive:
+        raise SystemExit(f"{name} exited during the idle measurement")
     span = t1 - t0
-    out = {
+    return {
         "seconds": span,
-        "netui_cpu_percent": (n1 - n0) / HZ / span * 100,
+        "netui_cpu_percent": (n1 - n0) / HZ / span * 100,  # (the measured program's CPU)
         "dockerd_cpu_percent": (d1 - d0) / HZ / span * 100,
-        "dockerd_cpu_percent_without_netui": base_dockerd,
         "requests_per_second": (r1 - r0) / span,
+        "requests_at_start": r0,
         "peak_rss_mb": hwm / 1024,
     }
-    print(f"  idle {span:.0f} s: netui {out['netui_cpu_percent']:.2f} % CPU, dockerd {out['dockerd_cpu_percent']:.2f} % "
-          f"(alone {base_dockerd:.2f} %), {out['requests_per_second']:.3f} requests/s, peak RSS {out['peak_rss_mb']:.0f} MB", flush=True)
-    return out
 
 
 def loaded(app: PtyApp, scenario: Scenario) -> None:
@@ -382,6 +400,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--idle-seconds", type=float, default=30)
     ap.add_argument("--event-tries", type=int, default=50)
+    ap.add_argument("--sen", metavar="EXE", help="also measure sen (https://github.com/TomasTomecek/sen) idle in "
+                    "the same scenario: the path of its executable (scripts/peers.sh installs it)")
     ap.add_argument("--only", default="read,refresh,idle,event,cold,keys,matrix")
     args = ap.parse_args()
     only = set(args.only.split(","))
@@ -405,7 +425,7 @@ def main() -> None:
             result["read"] = bench_read(engine, args.repeat)
         if "idle" in only:
             print("3. idle", flush=True)
-            result["idle"] = bench_idle(args.idle_seconds)
+            result["idle"] = bench_idle(args.idle_seconds, ("sen", args.sen) if args.sen else None)
         if "event" in only:
             print("4. event to screen", flush=True)
             result["event"] = bench_event(engine, scenario, args.event_tries)

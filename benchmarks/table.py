@@ -67,6 +67,16 @@ def table(r: dict) -> None:
         print(f"| Idle: dockerd CPU with netui (without) | {idle['dockerd_cpu_percent']:.2f} % ({idle['dockerd_cpu_percent_without_netui']:.2f} %) | | |")
         print(f"| Idle: API requests per second | {idle['requests_per_second']:.3f} | ≤ 0.2 | {met(idle['requests_per_second'] <= 0.2)} |")
         print(f"| Idle: peak RSS | {idle['peak_rss_mb']:.0f} MB | ≤ 80 MB at 1000 containers | {met(idle['peak_rss_mb'] <= 80)} |")
+        if "requests_at_start" in idle:
+            print(f"| Requests at start (lists, then one inspect per container on a user network) | {idle['requests_at_start']} | | |")
+        peer = idle.get("peer")
+        if peer:
+            n = peer["name"]
+            print(f"| **{n}**, same scenario, same run: idle CPU | {peer['netui_cpu_percent']:.2f} % (netui {idle['netui_cpu_percent']:.2f} %) | | |")
+            print(f"| …{n}: dockerd CPU | {peer['dockerd_cpu_percent']:.2f} % (netui {idle['dockerd_cpu_percent']:.2f} %) | | |")
+            print(f"| …{n}: API requests per second idle | {peer['requests_per_second']:.3f} (netui {idle['requests_per_second']:.3f}) | | |")
+            print(f"| …{n}: requests at start | {peer['requests_at_start']} (netui {idle.get('requests_at_start', '?')}) | | |")
+            print(f"| …{n}: peak RSS | {peer['peak_rss_mb']:.0f} MB (netui {idle['peak_rss_mb']:.0f} MB) | | |")
     ev = r.get("event")
     if ev:
         print(f"| Event to screen (`docker network connect` → row drawn), {ev['tries']} tries | p50 {ev['p50'] * 1000:.0f} ms, p95 {ev['p95'] * 1000:.0f} ms | p95 ≤ 150 ms | {met(ev['p95'] <= 0.15)} |")

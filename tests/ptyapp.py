@@ -27,12 +27,13 @@ class PtyApp:
     """The real netui in a pseudo-terminal: send keys, time the frames it writes."""
 
     def __init__(self, args: list[str], cols: int = 160, rows: int = 48, prefix: list[str] | None = None,
-                 env: dict[str, str] | None = None) -> None:
+                 env: dict[str, str] | None = None, command: list[str] | None = None) -> None:
+        """`command` runs another program instead of netui (the benchmarks compare with peers)."""
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         self.t_spawn = time.perf_counter()
         self.proc = subprocess.Popen(
-            [*(prefix or []), sys.executable, "-m", "netui", *args], stdin=slave, stdout=slave, stderr=slave, cwd=str(ROOT),
+            [*(prefix or []), *(command or [sys.executable, "-m", "netui", *args])], stdin=slave, stdout=slave, stderr=slave, cwd=str(ROOT),
             env={**os.environ, "TERM": "xterm-256color", **(env or {})}, start_new_session=True,
         )
         os.close(slave)
