@@ -246,3 +246,34 @@ def test_no_name_collisions_with_textual():
         }
         assert not clashes, f"{path.name} shadows Textual's {sorted(clashes)}"
     assert checked >= 14
+
+
+async def test_event_storm_is_coalesced_and_nothing_is_lost(engine, lab):
+    """A script creating and removing networks in a loop: netui keeps up by reading less
+    often than events arrive (each read costs a frame), and ends on the true state."""
+    import asyncio
+
+    keep = lab.network("storm-keeper")
+    app = live_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await wait_for(pilot, lambda: keep in app.networks.keys)
+        events0, refreshes0 = app.stats["events"], app.stats["refreshes"]
+
+        def storm() -> list[str]:
+            made = []
+            for i in range(15):
+                made.append(lab.network(f"storm-{i}"))
+                engine.api.remove_network(made[-1])
+            made.append(lab.network("storm-last"))  # this one stays
+            return made
+
+        made = await asyncio.to_thread(storm)
+        await wait_for(pilot, lambda: made[-1] in app.networks.keys, timeout=3, what="the last network, on screen")
+        await pilot.pause(1.0)
+        events = app.stats["events"] - events0
+        refreshes = app.stats["refreshes"] - refreshes0
+        assert events >= 31
+        assert refreshes < events * 0.8, (events, refreshes)
+        shown = set(app.networks.keys)
+        assert not shown & set(made[:-1]) and made[-1] in shown and keep in shown

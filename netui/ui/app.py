@@ -59,6 +59,13 @@ DEBOUNCE = 0.005  # seconds to gather a burst of events into one refresh (later 
 SETTLE = 0.02  # when a refresh does not show an event's change yet, read again this soon
 SETTLE_FOR = 2.0  # …for at most this long
 DETAILS_DELAY = 0.03  # the details pane follows the cursor once it rests this long
+# Under an event storm (a script creating networks in a loop, `compose up` of a big
+# project) each refresh costs a frame, ~100 ms on a small VM: event-driven refreshes
+# keep at least this gap, or STORM_FACTOR times what the last one cost the UI thread,
+# so netui stays responsive and cheap. A lone event is still shown at once.
+STORM_GAP = 0.25
+STORM_FACTOR = 3.0
+STORM_MAX_GAP = 0.75  # never longer: a change stays on screen within a second
 BACKOFF = (0.25, 0.5, 1.0, 2.0)  # reconnect delays; the last one repeats
 PANES = ("networks", "containers", "ports", "details")
 # Every action that changes the engine. --read-only (or a replay) disables all of them:
@@ -123,9 +130,11 @@ class NetuiApp(App[int]):
         self._dirty: set[str] = set()  # containers named by events since the last read
         self._want_full = True  # the next read lists every container
         self._debounce: Timer | None = None
+        self._event_refresh_at = 0.0  # when the last event-driven refresh began
+        self._quick_settle = False  # whether the next re-read for unseen events may skip the gap
+        self._apply_cost = 0.0  # UI time the last snapshot took: applying it and its frame
         self._resync: Timer | None = None
         self._retry: Timer | None = None
-        self._settle: Timer | None = None
         self._details_timer: Timer | None = None
         self._expected: dict[tuple[str, str, str], tuple[object, float]] = {}  # subject -> (event, deadline)
         self._shutting_down = False
@@ -308,8 +317,20 @@ class NetuiApp(App[int]):
         self.stats["events"] += 1
         self._expected[msg.event.subject] = (msg.event, time.monotonic() + SETTLE_FOR)
         self._mark_dirty(msg.event)
+        if time.monotonic() - self._event_refresh_at >= self._storm_gap():
+            self._quick_settle = True  # a lone event, not a storm: show it as soon as possible
+        self._schedule_event_read(DEBOUNCE)
+
+    def _storm_gap(self) -> float:
+        return min(max(STORM_GAP, STORM_FACTOR * self._apply_cost), STORM_MAX_GAP)
+
+    def _schedule_event_read(self, delay: float, quick: bool = False) -> None:
+        """An event-driven read, `delay` from now, but not sooner than the storm gap
+        after the previous one (see STORM_GAP) unless `quick`."""
         if self._debounce is None:
-            self._debounce = self.set_timer(DEBOUNCE, self._debounced)
+            gap = 0.0 if quick else self._storm_gap()
+            since = time.monotonic() - self._event_refresh_at
+            self._debounce = self.set_timer(max(delay, gap - since), self._debounced)
 
     def _mark_dirty(self, event) -> None:
         """The containers a refresh must re-read for this event (networks are always read whole)."""
@@ -323,6 +344,7 @@ class NetuiApp(App[int]):
 
     def _debounced(self) -> None:
         self._debounce = None
+        self._event_refresh_at = time.monotonic()
         self.request_refresh(full=False)
 
     # -- refresh --------------------------------------------------------------------
@@ -396,6 +418,8 @@ class NetuiApp(App[int]):
             return  # an older read finishing late
         # The second half of a read (aliases and DNS names arriving) is not news: no flash.
         flash = msg.sequence != self._applied_seq
+        started = time.perf_counter()
+        self.call_after_refresh(self._measured, started)
         self._applied_seq = msg.sequence
         self.snapshot = msg.snapshot
         self._first_half_pending_paint = not msg.final
@@ -419,21 +443,28 @@ class NetuiApp(App[int]):
             update(msg.snapshot)
         self._check_expected(msg.snapshot)
 
+    def _measured(self, started: float) -> None:
+        """What the last snapshot cost the UI thread, its frame included (for STORM_FACTOR)."""
+        self._apply_cost = min(time.perf_counter() - started, 1.0)
+
     def _check_expected(self, snap: Snapshot) -> None:
         """Events whose change this snapshot does not show yet get another read, soon."""
         now = time.monotonic()
         for subject, (event, deadline) in list(self._expected.items()):
             if deadline < now or event.seen_in(snap):
                 del self._expected[subject]
-        if self._expected and self._settle is None:
-            self._settle = self.set_timer(SETTLE, self._settled)
-
-    def _settled(self) -> None:
-        self._settle = None
-        if self._expected:
+        if self._expected and not self._read_coming():
             for event, _ in self._expected.values():
                 self._mark_dirty(event)
-            self.request_refresh(full=False)
+            # The first re-read after new events comes at once (the engine is usually a
+            # few ms behind its own announcement); more of them wait like events do.
+            quick, self._quick_settle = self._quick_settle, False
+            self._schedule_event_read(SETTLE, quick=quick)
+
+    def _read_coming(self) -> bool:
+        """Whether a read that began after the latest events is due or running: then that
+        read, not another one, is the one to check them against."""
+        return self._debounce is not None or self._refresh_again or self._refresh_seq != self._applied_seq
 
     # -- showing -------------------------------------------------------------------
     def refresh_view(self, flash: bool = True) -> None:
