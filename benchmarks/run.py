@@ -26,6 +26,7 @@ Traffic goes only to the benchmark's own containers and to loopback.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import platform
@@ -33,6 +34,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -206,6 +208,8 @@ def bench_idle(seconds: float, peer: tuple[str, str] | None = None) -> dict:
     time.sleep(min(seconds, 10))
     base_dockerd = (cpu_ticks(dpid) - d0) / HZ / min(seconds, 10) * 100
     out = idle_of("netui", seconds, dpid, lambda url: PtyApp(["--host", url]))
+    if "error" in out:
+        raise SystemExit("benchmarks/run.py: " + out["error"])
     out["dockerd_cpu_percent_without_netui"] = base_dockerd
     print(f"  idle {out['seconds']:.0f} s: netui {out['netui_cpu_percent']:.2f} % CPU, dockerd {out['dockerd_cpu_percent']:.2f} % "
           f"(alone {base_dockerd:.2f} %), {out['requests_per_second']:.3f} requests/s, peak RSS {out['peak_rss_mb']:.0f} MB, "
@@ -214,6 +218,8 @@ def bench_idle(seconds: float, peer: tuple[str, str] | None = None) -> dict:
         name, exe = peer
         p = idle_of(name, seconds, dpid, lambda url: PtyApp([], command=[exe], env={"DOCKER_HOST": url}))
         out["peer"] = {"name": name, **p}
+        if "error" in p:
+            return out
         print(f"  idle {p['seconds']:.0f} s: {name} {p['netui_cpu_percent']:.2f} % CPU, dockerd {p['dockerd_cpu_percent']:.2f} %, "
               f"{p['requests_per_second']:.3f} requests/s, peak RSS {p['peak_rss_mb']:.0f} MB, "
               f"{p['requests_at_start']} requests at start", flush=True)
@@ -234,7 +240,8 @@ def idle_of(name: str, seconds: float, dpid: int, spawn) -> dict:
         alive = app.proc.poll() is None
         app.stop()
     if not alive:
-        raise SystemExit(f"{name} exited during the idle measurement")
+        print(f"  {name} exited during the idle measurement; its figures are left out", flush=True)
+        return {"error": f"{name} exited during the idle measurement"}
     span = t1 - t0
     return {
         "seconds": span,
@@ -411,6 +418,12 @@ def main() -> None:
     # A run killed part-way (a closed terminal, a timeout) leaves its scenario behind,
     # and 1000 stale containers would skew every figure: remove what carries both the
     # benchmark's label and its name prefix. SIGTERM and SIGHUP unwind like Ctrl+C.
+    # One benchmark at a time on this machine: the sweep must not take a running one's scenario.
+    lock = open(os.path.join(tempfile.gettempdir(), "netui-bench.lock"), "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        raise SystemExit("benchmarks/run.py: another benchmark is running on this machine; wait for it to end")
     left = sweep_leftovers(engine, "netui.bench", "1", "bench-")
     if left:
         print(f"removed {len(left)} leftovers of an interrupted benchmark run", flush=True)

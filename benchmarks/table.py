@@ -38,6 +38,8 @@ def main() -> None:
     readme = ROOT / "README.md"
     text = readme.read_text()
     start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    if text.count(start) != 1 or text.count(end) != 1 or text.index(start) > text.index(end):
+        raise SystemExit(f"table.py: README.md needs one {start} line before one {end} line")
     head, rest = text.split(start, 1)
     _, tail = rest.split(end, 1)
     readme.write_text(f"{head}{start}\n{out.getvalue()}{end}{tail}")
@@ -70,7 +72,7 @@ def table(r: dict) -> None:
         if "requests_at_start" in idle:
             print(f"| Requests at start (lists, then one inspect per container on a user network) | {idle['requests_at_start']} | | |")
         peer = idle.get("peer")
-        if peer:
+        if peer and "error" not in peer:
             n = peer["name"]
             print(f"| **{n}**, same scenario, same run: idle CPU | {peer['netui_cpu_percent']:.2f} % (netui {idle['netui_cpu_percent']:.2f} %) | | |")
             print(f"| …{n}: dockerd CPU | {peer['dockerd_cpu_percent']:.2f} % (netui {idle['dockerd_cpu_percent']:.2f} %) | | |")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import threading
 import time
+from collections import deque
 from typing import Iterable
 
 from textual import work
@@ -61,8 +62,9 @@ SETTLE_FOR = 2.0  # …for at most this long
 DETAILS_DELAY = 0.03  # the details pane follows the cursor once it rests this long
 # Under an event storm (a script creating networks in a loop, `compose up` of a big
 # project) each refresh costs a frame, ~100 ms on a small VM: event-driven refreshes
-# keep at least this gap, or STORM_FACTOR times what the last one cost the UI thread,
-# so netui stays responsive and cheap. A lone event is still shown at once.
+# then keep at least this gap, or STORM_FACTOR times what the last one cost the UI
+# thread, so netui stays responsive and cheap. Outside a storm events are read at once.
+STORM_EVENTS = 4  # events within a second that make a storm; fewer are read at once
 STORM_GAP = 0.25
 STORM_FACTOR = 3.0
 STORM_MAX_GAP = 0.75  # never longer: a change stays on screen within a second
@@ -132,6 +134,7 @@ class NetuiApp(App[int]):
         self._debounce: Timer | None = None
         self._event_refresh_at = 0.0  # when the last event-driven refresh began
         self._quick_settle = False  # whether the next re-read for unseen events may skip the gap
+        self._recent_events: deque[float] = deque(maxlen=STORM_EVENTS)
         self._apply_cost = 0.0  # UI time the last snapshot took: applying it and its frame
         self._resync: Timer | None = None
         self._retry: Timer | None = None
@@ -317,11 +320,16 @@ class NetuiApp(App[int]):
         self.stats["events"] += 1
         self._expected[msg.event.subject] = (msg.event, time.monotonic() + SETTLE_FOR)
         self._mark_dirty(msg.event)
-        if time.monotonic() - self._event_refresh_at >= self._storm_gap():
-            self._quick_settle = True  # a lone event, not a storm: show it as soon as possible
+        now = time.monotonic()
+        self._recent_events.append(now)
+        # Not in a storm: show it as soon as possible, re-reading once at once if needed.
+        self._quick_settle = self._storm_gap() == 0.0
         self._schedule_event_read(DEBOUNCE)
 
     def _storm_gap(self) -> float:
+        now = time.monotonic()
+        if sum(1 for t in self._recent_events if now - t < 1.0) < STORM_EVENTS:
+            return 0.0
         return min(max(STORM_GAP, STORM_FACTOR * self._apply_cost), STORM_MAX_GAP)
 
     def _schedule_event_read(self, delay: float, quick: bool = False) -> None:
@@ -372,9 +380,9 @@ class NetuiApp(App[int]):
     def _refresh_worker(self, seq: int, changed, base, generation: int) -> None:
         try:
             snap, pending = self.source.read_lists(changed, base) if changed is not None else self.source.read_lists()
-            self.post_message(SnapshotReady(snap, seq, final=not pending))
+            self.post_message(SnapshotReady(snap, seq, final=not pending, generation=generation))
             if pending:
-                self.post_message(SnapshotReady(self.source.complete(snap, pending), seq, final=True))
+                self.post_message(SnapshotReady(self.source.complete(snap, pending), seq, final=True, generation=generation))
         except Exception as exc:
             self.post_message(RefreshFailed(explain(exc, self.source.description), seq, generation))
         finally:
@@ -393,6 +401,8 @@ class NetuiApp(App[int]):
     def on_refresh_failed(self, msg: RefreshFailed) -> None:
         if not self.is_running:
             return  # shutting down: the panes are gone
+        if msg.generation != self._generation:
+            return  # a read from a connection already given up on: its failure is old news
         if msg.error.kind in ("unreachable", "permission", "too-old"):
             if msg.generation != self._generation:
                 # A read from a connection already given up on (e.g. the aliases of a
@@ -416,6 +426,8 @@ class NetuiApp(App[int]):
             return
         if msg.sequence < self._applied_seq:
             return  # an older read finishing late
+        if self.source.live and msg.generation != self._generation:
+            return  # read on a connection given up on: the reconnect's own read follows
         # The second half of a read (aliases and DNS names arriving) is not news: no flash.
         flash = msg.sequence != self._applied_seq
         started = time.perf_counter()

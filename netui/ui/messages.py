@@ -45,6 +45,7 @@ class SnapshotReady(Message):
     snapshot: Snapshot
     sequence: int
     final: bool
+    generation: int = 0  # the connection the read went out on
 
 
 @dataclass
