@@ -135,6 +135,7 @@ class NetuiApp(App[int]):
         self._event_refresh_at = 0.0  # when the last event-driven refresh began
         self._quick_settle = False  # whether the next re-read for unseen events may skip the gap
         self._recent_events: deque[float] = deque(maxlen=STORM_EVENTS)
+        self._last_event: tuple[object, float] = (None, 0.0)
         self._apply_cost = 0.0  # UI time the last snapshot took: applying it and its frame
         self._resync: Timer | None = None
         self._retry: Timer | None = None
@@ -321,7 +322,11 @@ class NetuiApp(App[int]):
         self._expected[msg.event.subject] = (msg.event, time.monotonic() + SETTLE_FOR)
         self._mark_dirty(msg.event)
         now = time.monotonic()
-        self._recent_events.append(now)
+        key = (msg.event.subject, msg.event.action)
+        if key != self._last_event[0] or now - self._last_event[1] > 0.2:
+            # (Docker 20.10 announces each network disconnect twice: one change, not two.)
+            self._recent_events.append(now)
+        self._last_event = (key, now)
         # Not in a storm: show it as soon as possible, re-reading once at once if needed.
         self._quick_settle = self._storm_gap() == 0.0
         self._schedule_event_read(DEBOUNCE)
