@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from netui.engine.source import ReplaySource
+from netui.engine.source import EngineSource, ReplaySource
 from netui.ui.app import NetuiApp
 
 DATA = Path(__file__).parent / "data"
@@ -18,6 +18,20 @@ TOPOLOGY = DATA / "topology.json"
 def replay_app(**kwargs) -> NetuiApp:
     """The real app on the recorded topology: stable ids and times for snapshots."""
     return NetuiApp(ReplaySource(TOPOLOGY), **kwargs)
+
+
+def live_app(host: str | None = None, **kwargs) -> NetuiApp:
+    """The real app on the real engine (DOCKER_HOST / context, or `host`)."""
+    return NetuiApp(EngineSource(host), **kwargs)
+
+
+async def select_network(pilot, nid: str) -> None:
+    """Wait for a network in the table, then highlight it with the networks pane focused."""
+    app = pilot.app
+    await wait_for(pilot, lambda: nid in app.networks.keys, what="the network in the table")
+    app.networks.select_key(nid)
+    app.networks.focus()
+    await pilot.pause(0.05)
 
 
 async def wait_for(pilot, predicate: Callable[[], object], timeout: float = 5.0, what: str = "") -> None:

@@ -9,28 +9,15 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Checkbox, Input
 
-from netui.engine.source import EngineSource
-from netui.ui.app import WRITE_ACTIONS, NetuiApp
+from netui.ui.app import WRITE_ACTIONS
 from netui.ui.screens.confirm_screen import ConfirmScreen
 from netui.ui.screens.connect_screen import ConnectScreen
 from netui.ui.screens.create_network_screen import CreateNetworkScreen
 from netui.ui.screens.form_screen import FormScreen
 from netui.ui.screens.run_container_screen import RunContainerScreen
-from tests.helpers import loaded, screen_text, wait_for
+from tests.helpers import live_app, loaded, screen_text, select_network, wait_for
 
 pytestmark = pytest.mark.engine
-
-
-def live_app(**kwargs) -> NetuiApp:
-    return NetuiApp(EngineSource(), **kwargs)
-
-
-async def select_network(pilot, nid: str) -> None:
-    app = pilot.app
-    await wait_for(pilot, lambda: nid in app.networks.keys, what="the network in the table")
-    app.networks.select_key(nid)
-    app.networks.focus()
-    await pilot.pause(0.05)
 
 
 async def fill(pilot, **values) -> None:

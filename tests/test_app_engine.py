@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from netui.engine.source import EngineSource
-from netui.ui.app import NetuiApp
 from netui.ui.screens.help_screen import HelpScreen
-from tests.helpers import loaded, screen_text, wait_for
+from tests.helpers import live_app, loaded, screen_text, select_network, wait_for
 from tests.sockproxy import SocketProxy
 
 pytestmark = pytest.mark.engine
-
-
-def live_app(host: str | None = None, **kwargs) -> NetuiApp:
-    return NetuiApp(EngineSource(host), **kwargs)
 
 
 def network_id(engine, name: str) -> str:
@@ -95,8 +89,7 @@ async def test_cursor_and_selection_survive_refreshes(engine, lab):
     app = live_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await loaded(pilot)
-        await wait_for(pilot, lambda: nid in app.networks.keys)
-        app.networks.select_key(nid)
+        await select_network(pilot, nid)
         await wait_for(pilot, lambda: set(app.containers.keys) == set(cids))
         app.containers.focus()
         app.containers.select_key(cids[1])
@@ -151,8 +144,7 @@ async def test_engine_cut_shows_disconnected_and_recovers(engine, lab):
         app = live_app(proxy.url)
         async with app.run_test(size=(160, 48)) as pilot:
             await loaded(pilot)
-            await wait_for(pilot, lambda: nid in app.networks.keys)
-            app.networks.select_key(nid)
+            await select_network(pilot, nid)
             before = list(app.networks.keys)
             for _ in range(3):
                 proxy.cut()
@@ -192,8 +184,7 @@ async def test_engine_strings_show_literally(engine, lab):
     app = live_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await loaded(pilot)
-        await wait_for(pilot, lambda: nid in app.networks.keys)
-        app.networks.select_key(nid)
+        await select_network(pilot, nid)
         await wait_for(pilot, lambda: app.details.subject == ("network", nid), what="the network's details")
         await wait_for(pilot, lambda: "[bold red]y[/]" in screen_text(app), what="its labels, drawn")
         text = screen_text(app)

@@ -10,7 +10,7 @@ from netui.ui.app import NetuiApp
 from netui.ui.screens.matrix_screen import MatrixScreen
 from netui.ui.screens.probe_history_screen import ProbeHistoryScreen
 from netui.ui.screens.probe_screen import ProbeScreen
-from tests.helpers import loaded, screen_text, wait_for
+from tests.helpers import loaded, screen_text, select_network, wait_for
 
 pytestmark = pytest.mark.engine
 
@@ -26,8 +26,7 @@ async def test_probe_matrix_and_port_through_the_ui(engine, lab, noping_image):
     app = NetuiApp(EngineSource())
     async with app.run_test(size=(140, 44), notifications=True) as pilot:
         await loaded(pilot)
-        await wait_for(pilot, lambda: nid in app.networks.keys)
-        app.networks.select_key(nid)
+        await select_network(pilot, nid)
         await wait_for(pilot, lambda: cli in app.containers.keys)
         app.containers.focus()
         app.containers.select_key(cli)

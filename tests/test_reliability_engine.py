@@ -26,7 +26,7 @@ from netui.ui.app import NetuiApp
 from netui.ui.screens.action_log_screen import ActionLogScreen
 from netui.ui.screens.confirm_screen import ConfirmScreen
 from netui.ui.screens.connect_screen import ConnectScreen
-from tests.helpers import loaded, screen_text, wait_for
+from tests.helpers import loaded, screen_text, select_network, wait_for
 from tests.ptyapp import PtyApp
 from tests.sockproxy import SocketProxy
 
@@ -39,8 +39,7 @@ async def test_twenty_cuts_and_restores(engine, lab):
         app = NetuiApp(EngineSource(proxy.url))
         async with app.run_test(size=(120, 40)) as pilot:
             await loaded(pilot)
-            await wait_for(pilot, lambda: nid in app.networks.keys)
-            app.networks.select_key(nid)
+            await select_network(pilot, nid)
             for i in range(20):
                 proxy.cut()
                 await wait_for(pilot, lambda: app.state in ("disconnected", "reconnecting") and app.status.status.stale,
@@ -197,9 +196,8 @@ async def test_hostile_strings_everywhere(engine, lab):
     app = NetuiApp(EngineSource())
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
         await loaded(pilot)
-        await wait_for(pilot, lambda: nid in app.networks.keys)
         # Panes and network details.
-        app.networks.select_key(nid)
+        await select_network(pilot, nid)
         await wait_for(pilot, lambda: cid in app.containers.keys)
         await wait_for(pilot, lambda: app.details.subject == ("network", nid), what="the network's details")
         await pilot.pause(0.1)
@@ -272,9 +270,7 @@ async def test_network_removed_while_its_removal_is_being_confirmed(engine, lab)
     app = NetuiApp(EngineSource())
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await loaded(pilot)
-        await wait_for(pilot, lambda: nid in app.networks.keys)
-        app.networks.select_key(nid)
-        app.networks.focus()
+        await select_network(pilot, nid)
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         engine.api.remove_network(nid)  # another terminal was quicker
