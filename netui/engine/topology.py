@@ -84,9 +84,8 @@ class TopologyReader:
                     merged.append(_status(done, statuses))
                     self._merged[c.id] = (c, done)
                     continue
-                cached = self._details.get(c.id)
-                if cached is not None and cached[0] == c.inspect_key:
-                    done = _merge(c, cached[1])
+                done = self._from_cache(c)
+                if done is not None:
                     merged.append(_status(done, statuses))
                     self._merged[c.id] = (c, done)
                 else:
@@ -106,9 +105,9 @@ class TopologyReader:
                         # `base` may be the first half of a read whose inspects were still
                         # running when this read began: take their result from the cache,
                         # or ask for them again, rather than carry the gap on.
-                        cached = self._details.get(c.id)
-                        if cached is not None and cached[0] == c.inspect_key:
-                            c = _merge(c, cached[1])
+                        done = self._from_cache(c)
+                        if done is not None:
+                            c = done
                         else:
                             pending.append(c.id)
                     merged.append(c)
@@ -120,7 +119,6 @@ class TopologyReader:
         the same but for "Status" ("Up 5 minutes" changes every minute; it is set after)."""
         listed: list[Container] = []
         statuses: dict[str, str] = {}
-        seen: set[str] = set()
         for d in raw_containers if isinstance(raw_containers, list) else ():
             if not isinstance(d, dict):
                 continue
@@ -133,9 +131,15 @@ class TopologyReader:
             else:
                 c = _with_network_ids(Container.from_api({**d, "Status": status}), by_name)
                 self._raw[cid] = (d, c)
-            seen.add(cid)
             listed.append(c)
         return listed, statuses
+
+    def _from_cache(self, c: Container) -> Container | None:
+        """The container merged with its cached details, if they are still current (call under the lock)."""
+        cached = self._details.get(c.id)
+        if cached is not None and cached[0] == c.inspect_key:
+            return _merge(c, cached[1])
+        return None
 
     def forget_gone(self, live: set[str]) -> None:
         for cid in list(self._raw):
