@@ -407,13 +407,10 @@ class NetuiApp(App[int]):
         if not self.is_running:
             return  # shutting down: the panes are gone
         if msg.generation != self._generation:
-            return  # a read from a connection already given up on: its failure is old news
+            # A read from a connection already given up on (e.g. the aliases of a large
+            # engine, still being read when it went away): the reconnect has happened.
+            return
         if msg.error.kind in ("unreachable", "permission", "too-old"):
-            if msg.generation != self._generation:
-                # A read from a connection already given up on (e.g. the aliases of a
-                # large engine, still being read when the engine went away): the
-                # reconnect it would ask for has happened.
-                return
             # The event worker notices too; make sure we reconnect either way.
             self._generation += 1
             self._schedule_reconnect(str(msg.error))
@@ -598,7 +595,7 @@ class NetuiApp(App[int]):
 
     def action_help(self) -> None:
         from netui.ui.screens.help_screen import HelpScreen, help_sections
-        
+
         panes = [("Networks", NetworksTable), ("Containers", ContainersTable), ("Ports", PortsTable), ("Details", DetailsPane), ("Filter", FilterBar)]
         hide = (WRITE_ACTIONS if self.actions is None else frozenset()) | (PROBE_ACTIONS if self.prober is None else frozenset())
         self.push_screen(HelpScreen(help_sections(self.BINDINGS, panes, hide)))
@@ -666,13 +663,13 @@ class NetuiApp(App[int]):
 
     def action_create_network(self) -> None:
         from netui.ui.screens.create_network_screen import CreateNetworkScreen
-        
+
         if self._writable():
             self.push_screen(CreateNetworkScreen(self.snapshot, self.snapshot.engine))
 
     def action_connect_container(self) -> None:
         from netui.ui.screens.connect_screen import ConnectScreen
-        
+
         if not self._writable():
             return
         net = self._current_network()
@@ -686,7 +683,7 @@ class NetuiApp(App[int]):
     def action_disconnect_container(self) -> None:
         from netui.engine import actions as act
         from netui.ui.screens.confirm_screen import Choice, ConfirmScreen
-        
+
         if not self._writable():
             return
         net = self._current_network()
@@ -710,7 +707,7 @@ class NetuiApp(App[int]):
     def action_remove_network(self) -> None:
         from netui.engine import actions as act
         from netui.ui.screens.confirm_screen import Choice, ConfirmScreen
-        
+
         if not self._writable():
             return
         net = self._current_network()
@@ -738,7 +735,7 @@ class NetuiApp(App[int]):
     def action_prune_networks(self) -> None:
         from netui.engine import actions as act
         from netui.ui.screens.confirm_screen import Choice, ConfirmScreen
-        
+
         if not self._writable():
             return
         gone = act.prune_candidates(self.snapshot)
@@ -760,7 +757,7 @@ class NetuiApp(App[int]):
 
     def action_run_container(self) -> None:
         from netui.ui.screens.run_container_screen import RunContainerScreen
-        
+
         if not self._writable():
             return
         net = self._current_network()
@@ -780,7 +777,7 @@ class NetuiApp(App[int]):
 
     def action_probe_container(self) -> None:
         from netui.ui.screens.probe_screen import ProbeScreen
-        
+
         if not self._can_probe():
             return
         c = self.snapshot.container_by_id.get(self.containers.current_key or "")
@@ -839,7 +836,7 @@ class NetuiApp(App[int]):
 
     def action_matrix(self) -> None:
         from netui.ui.screens.matrix_screen import MatrixScreen
-        
+
         if not self._can_probe():
             return
         net = self._current_network()
@@ -865,12 +862,12 @@ class NetuiApp(App[int]):
 
     def action_probe_history(self) -> None:
         from netui.ui.screens.probe_history_screen import ProbeHistoryScreen
-        
+
         self.push_screen(ProbeHistoryScreen(self.prober.history if self.prober else []))
 
     def action_show_log(self) -> None:
         from netui.ui.screens.action_log_screen import ActionLogScreen
-        
+
         self.push_screen(ActionLogScreen(self.action_log))
 
     def on_action_requested(self, msg: ActionRequested) -> None:
