@@ -149,9 +149,18 @@ def cmd_image(args: argparse.Namespace) -> int:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    from netui.ui.app import run_app
+    from netui.engine.source import EngineSource, ReplaySource, Source
+    from netui.ui.app import NetuiApp
 
-    return run_app(args)
+    source: Source = ReplaySource(args.replay) if args.replay else EngineSource(args.host)
+    app = NetuiApp(source, read_only=args.read_only, interval=args.interval, probe_image=args.probe_image)
+    if args.theme:
+        if args.theme not in app.available_themes:
+            _err(f"unknown theme {args.theme!r}; choose from {', '.join(sorted(app.available_themes))}")
+            return EXIT_USAGE
+        app.theme = args.theme
+    app.run()
+    return app.return_code or 0
 
 
 def main(argv: list[str] | None = None) -> int:

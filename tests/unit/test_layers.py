@@ -7,7 +7,7 @@ import pathlib
 import subprocess
 import sys
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 PKG = ROOT / "netui"
 ENGINE_SIDE = [*sorted((PKG / "engine").glob("*.py")), PKG / "text.py"]
 UI_SIDE = sorted((PKG / "ui").rglob("*.py"))

@@ -13,7 +13,7 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48"
 
 async def _select(pilot, network: str) -> None:
     await loaded(pilot)
-    table = pilot.app.networks
+    table = pilot.app.explorer.networks
     key = next(n.id for n in pilot.app.snapshot.networks if n.name == network)
     table.select_key(key)
     await pilot.pause(0.1)

@@ -27,9 +27,9 @@ async def test_probe_matrix_and_port_through_the_ui(engine, lab, noping_image):
     async with app.run_test(size=(140, 44), notifications=True) as pilot:
         await loaded(pilot)
         await select_network(pilot, nid)
-        await wait_for(pilot, lambda: cli in app.containers.keys)
-        app.containers.focus()
-        app.containers.select_key(cli)
+        await wait_for(pilot, lambda: cli in app.explorer.containers.keys)
+        app.explorer.containers.focus()
+        app.explorer.containers.select_key(cli)
         # t: from cli to web, by name.
         await pilot.press("t")
         assert isinstance(app.screen, ProbeScreen)
@@ -48,7 +48,7 @@ async def test_probe_matrix_and_port_through_the_ui(engine, lab, noping_image):
         await wait_for(pilot, lambda: not isinstance(app.screen, ProbeScreen))
 
         # m: the matrix of the network, then with the island included.
-        app.networks.focus()
+        app.explorer.networks.focus()
         await pilot.press("m")
         assert isinstance(app.screen, MatrixScreen)
         await wait_for(pilot, lambda: "done: 6 / 6 pairs" in screen_text(app), timeout=20, what="the matrix")
@@ -64,8 +64,8 @@ async def test_probe_matrix_and_port_through_the_ui(engine, lab, noping_image):
         await pilot.press("escape")
 
         # t on the published port: from this machine to 127.0.0.1.
-        app.ports.focus()
-        await wait_for(pilot, lambda: len(app.ports.keys) == 1)
+        app.explorer.ports.focus()
+        await wait_for(pilot, lambda: len(app.explorer.ports.keys) == 1)
         await pilot.press("t")
         await wait_for(pilot, lambda: "HTTP/1.1 200 OK" in screen_text(app), timeout=10, what="the HTTP status line")
 

@@ -5,14 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netui.engine.actions import (
-    ConnectSpec,
-    DisconnectSpec,
-    NetworkSpec,
-    RunSpec,
-    command_text,
-    prune_candidates,
+from netui.engine.specs import ConnectSpec, DisconnectSpec, NetworkSpec, RunSpec, command_text
+from netui.engine.validation import (
     protected_reason,
+    prune_candidates,
     validate_connect,
     validate_disconnect,
     validate_network,

@@ -44,8 +44,10 @@ async def confirm(pilot, button: str = "choice-0") -> None:
     await wait_for(pilot, lambda: not isinstance(pilot.app.screen, ConfirmScreen), timeout=10, what="the confirmation to close")
 
 
-def network_names(engine) -> set[str]:
-    return {n["Name"] for n in engine.api.networks()}
+def network_names(engine, prefix: str = "") -> set[str]:
+    """Network names on the engine (those starting with `prefix`: other processes may
+    create networks on the same engine meanwhile)."""
+    return {n["Name"] for n in engine.api.networks() if n["Name"].startswith(prefix)}
 
 
 async def test_create_network_through_the_form(engine, lab):
@@ -65,7 +67,7 @@ async def test_create_network_through_the_form(engine, lab):
         assert info["Internal"] is True and info["Labels"]["team"] == "blue"
         assert info["Options"]["com.docker.network.driver.mtu"] == "1400"
         # It arrives through the event stream and gets selected.
-        await wait_for(pilot, lambda: app.networks.current_key == info["Id"], what="the new network selected")
+        await wait_for(pilot, lambda: app.explorer.networks.current_key == info["Id"], what="the new network selected")
         entry = app.action_log.entries[-1]
         assert entry.ok and entry.command.startswith("docker network create --driver bridge --subnet 10.231.40.0/24")
 
@@ -80,21 +82,21 @@ async def test_connect_with_alias_and_static_ip_then_disconnect(engine, lab):
         await pilot.press("c")
         assert isinstance(app.screen, ConnectScreen)
         await pilot.press(*lab.name("joiner"))  # the fuzzy search picks it
-        await wait_for(pilot, lambda: app.screen.chosen == lab.name("joiner"))
+        await wait_for(pilot, lambda: app.screen.chosen is not None and app.screen.chosen.id == cid, what="the picked container")
         await fill(pilot, aliases="db, cache", ipv4="10.231.41.77")
         await submit_and_wait(pilot)
         ep = engine.api.inspect_container(cid)["NetworkSettings"]["Networks"][lab.name("conn")]
         assert ep["IPAddress"] == "10.231.41.77" and {"db", "cache"} <= set(ep["Aliases"])
-        await wait_for(pilot, lambda: cid in app.containers.keys, what="the container in the pane")
+        await wait_for(pilot, lambda: cid in app.explorer.containers.keys, what="the container in the pane")
         # Disconnect it again: x on the containers pane, confirmed.
-        app.containers.focus()
-        app.containers.select_key(cid)
+        app.explorer.containers.focus()
+        app.explorer.containers.select_key(cid)
         await pilot.press("x")
         assert isinstance(app.screen, ConfirmScreen)
         assert "docker network disconnect" in screen_text(app)
         await confirm(pilot)
         assert lab.name("conn") not in engine.api.inspect_container(cid)["NetworkSettings"]["Networks"]
-        await wait_for(pilot, lambda: cid not in app.containers.keys)
+        await wait_for(pilot, lambda: cid not in app.explorer.containers.keys)
 
 
 async def test_remove_network_with_and_without_endpoints(engine, lab):
@@ -113,7 +115,7 @@ async def test_remove_network_with_and_without_endpoints(engine, lab):
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         text = screen_text(app)
-        assert lab.name("stays") in app.screen.body.plain and "Disconnect all, then remove" in text
+        assert lab.name("stays") in app.screen.current.body.plain and "Disconnect all, then remove" in text
         assert f"docker network disconnect --force {lab.name('busy')} {lab.name('stays')}" in text
         await confirm(pilot)
         assert lab.name("busy") not in network_names(engine)
@@ -127,18 +129,22 @@ async def test_prune_removes_exactly_the_unused_networks_shown(engine, lab):
     app = live_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
-        await wait_for(pilot, lambda: set(unused) <= set(app.networks.keys))
+        await wait_for(pilot, lambda: set(unused) <= set(app.explorer.networks.keys))
         await pilot.press("slash", *lab.prefix, "enter")  # prune within the filter: only this test's networks
         await pilot.press("P")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the prune confirmation")
-        text = app.screen.body.plain
+        text = app.screen.current.body.plain
         assert lab.name("unused0") in text and lab.name("unused1") in text and lab.name("used") not in text
         assert "matching the filter" in text
         await confirm(pilot)
         names = network_names(engine)
         assert lab.name("unused0") not in names and lab.name("unused1") not in names and lab.name("used") in names
-        assert "removed 2 networks" in app.action_log.entries[-1].result or app.action_log.entries[-1].ok
-    assert used
+        entry = app.action_log.entries[-1]
+        assert entry.ok and entry.command == f"docker network rm {lab.name('unused1')}"
+        assert [e.command for e in app.action_log.entries] == [f"docker network rm {lab.name('unused0')}",
+                                                                f"docker network rm {lab.name('unused1')}"]
+        await wait_for(pilot, lambda: not set(unused) & set(app.explorer.networks.keys), what="the pruned networks to go")
+        assert used in app.explorer.networks.keys
 
 
 async def test_run_a_container_on_the_network(engine, lab):
@@ -155,7 +161,7 @@ async def test_run_a_container_on_the_network(engine, lab):
         assert info["State"]["Running"] and info["Config"]["Labels"]["netui.managed"] == "1"
         assert "web" in info["NetworkSettings"]["Networks"][lab.name("runhere")]["Aliases"]
         assert info["NetworkSettings"]["Ports"]["80/tcp"][0]["HostIp"] == "127.0.0.1"
-        await wait_for(pilot, lambda: info["Id"] in app.containers.keys)
+        await wait_for(pilot, lambda: info["Id"] in app.explorer.containers.keys)
     engine.api.remove_container(info["Id"], force=True)
 
 
@@ -179,7 +185,7 @@ async def test_bad_inputs_show_a_message_and_change_nothing(engine, lab):
         (dict(name=lab.name("x"), ipv6=True), "IPv6 needs a subnet"),
         (dict(name=lab.name("x"), labels="novalue"), "key=value"),
     ]
-    before = network_names(engine)
+    before = network_names(engine, lab.prefix)
     app = live_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await loaded(pilot)
@@ -192,7 +198,7 @@ async def test_bad_inputs_show_a_message_and_change_nothing(engine, lab):
             assert isinstance(app.screen, CreateNetworkScreen)  # still open, nothing sent
             await pilot.press("escape")
             await wait_for(pilot, lambda: not isinstance(app.screen, CreateNetworkScreen))
-        assert network_names(engine) == before
+        assert network_names(engine, lab.prefix) == before
 
         # The engine refuses what validation cannot know: a macvlan parent that does not exist.
         await pilot.press("n")
@@ -219,34 +225,37 @@ async def test_bad_inputs_show_a_message_and_change_nothing(engine, lab):
             await pilot.press("ctrl+s")
             await wait_for(pilot, lambda: expected in screen_text(app), what=expected)
             await pilot.press("escape")
-        # Connect twice: the form is open while another terminal connects it first.
+        # Connect twice: the form is open while another terminal connects it first. The
+        # pick is dropped (never moved to another container), and Connect is disabled.
         await pilot.press("c")
         app.screen._choose(other)
         engine.api.connect_container_to_network(other, taken)
+        await wait_for(pilot, lambda: "can no longer be connected here" in screen_text(app), timeout=10, what="the pick dropped")
+        assert app.screen.chosen is None and app.screen.query_one("#submit").disabled
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: "already connected" in screen_text(app) or "The engine refused" in screen_text(app),
-                       timeout=10, what="connect twice refused")
         await pilot.press("escape")
         engine.api.disconnect_container_from_network(other, taken)
 
         # The container is removed while the connect form is open.
         ghost = lab.container("ghost", lab.image)
+        await wait_for(pilot, lambda: ghost in app.snapshot.container_by_id, what="the ghost container")
         await pilot.press("c")
         app.screen._choose(ghost)
         engine.api.remove_container(ghost, force=True)
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: "no longer exists" in screen_text(app) or "No such container" in screen_text(app),
-                       timeout=10, what="the removed container's message")
+        await wait_for(pilot, lambda: "can no longer be connected here" in screen_text(app), timeout=10, what="the pick dropped")
+        assert app.screen.chosen is None
         await pilot.press("escape")
 
         # Disconnect a container that is no longer connected (disconnected outside after the dialog opened).
-        await wait_for(pilot, lambda: cid in app.containers.keys)
-        app.containers.focus()
-        app.containers.select_key(cid)
+        await wait_for(pilot, lambda: cid in app.explorer.containers.keys)
+        app.explorer.containers.focus()
+        app.explorer.containers.select_key(cid)
         await pilot.press("x")
         engine.api.disconnect_container_from_network(cid, taken)
-        await pilot.click("#choice-0")
-        await wait_for(pilot, lambda: "The engine refused" in screen_text(app), timeout=10, what="disconnect refused")
+        await wait_for(pilot, lambda: "Changed while this dialog was open" in screen_text(app), timeout=10, what="the dialog following")
+        assert "is not connected to" in screen_text(app)
+        assert not app.screen.query_one("#choice-0").display  # nothing left to confirm
+        await pilot.press("y")  # does nothing
         await pilot.press("escape")
 
         # Remove a builtin network: protected, explained, nothing asked.
@@ -279,10 +288,10 @@ async def test_read_only_allows_no_write(engine, lab):
         # Not bound: every write key does nothing.
         for key in ("n", "c", "d", "R", "P"):
             await pilot.press(key)
-            assert app.screen is app.main_screen, key
-        app.containers.focus()
+            assert app.screen is app.explorer, key
+        app.explorer.containers.focus()
         await pilot.press("x")
-        assert app.screen is app.main_screen
+        assert app.screen is app.explorer
         # Not shown: not in the footer, the help, or the palette.
         footer = screen_text(app).splitlines()[-1]
         for label in ("New network", "Connect", "Remove", "Disconnect", "Prune", "Run here"):
@@ -293,29 +302,22 @@ async def test_read_only_allows_no_write(engine, lab):
         # Not runnable even when called directly: every write action refuses.
         for action in sorted(WRITE_ACTIONS):
             assert app.check_action(action, ()) is False
-            await app.run_action(action)
+            await app.run_action(f"screen.{action}")
             await pilot.pause(0.05)
-            assert app.screen is app.main_screen, action
+            assert app.screen is app.explorer, action
         assert "READ-ONLY" in screen_text(app)
         assert app.action_log.entries == []
     assert ours() == before
 
 
 def test_engine_actions_refuse_writes_when_read_only(engine):
-    from netui.engine.actions import (
-        Actions, ConnectSpec, DisconnectSpec, NetworkSpec, ReadOnlyError, RunSpec,
-    )
+    from netui.engine.actions import Actions, ReadOnlyError
+    from netui.engine.specs import ConnectSpec, DisconnectSpec, NetworkSpec, PruneSpec, RemoveSpec, RunSpec
 
     a = Actions(engine, read_only=True)
-    calls = [
-        lambda: a.create_network(NetworkSpec(name="never")),
-        lambda: a.connect(ConnectSpec("bridge", "never")),
-        lambda: a.disconnect(DisconnectSpec("bridge", "never")),
-        lambda: a.remove_network("never"),
-        lambda: a.prune(["never"]),
-        lambda: a.run_container(RunSpec("bridge")),
-    ]
-    for call in calls:
+    specs = [NetworkSpec(name="never"), ConnectSpec("bridge", "never"), DisconnectSpec("bridge", "never"),
+             RemoveSpec("never"), PruneSpec(("never",)), RunSpec("bridge")]
+    for spec in specs:
         with pytest.raises(ReadOnlyError):
-            call()
+            a.perform(spec)
     assert a.log.entries == []

