@@ -21,9 +21,9 @@ import pytest
 os.environ["TZ"] = "UTC"
 time.tzset()
 
-from netui.engine.client import Engine, EngineError
-from netui.engine.image import LOCAL_IMAGE, ensure_local_image
-from netui.engine.workspace import Workspace, sweep_leftovers
+from netui.engine.client import Engine, EngineError  # noqa: E402  (after TZ is set)
+from netui.engine.image import LOCAL_IMAGE, ensure_local_image  # noqa: E402
+from netui.engine.workspace import Workspace, sweep_leftovers  # noqa: E402
 
 TEST_LABEL = "netui.test"
 NOPING_IMAGE = "netui/busybox:noping"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from netui.engine.source import EngineSource, ReplaySource
 from netui.ui.app import NetuiApp

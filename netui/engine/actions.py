@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import singledispatchmethod
-from typing import Callable
 
 from netui.engine.client import Engine, EngineError, NotFound
 from netui.engine.specs import (
@@ -126,12 +126,16 @@ class Actions:
         return self.run_container(spec)
 
     # -- re-checks right before a call ------------------------------------------------
-    def users_of(self, network_ref: str) -> list[str]:
+    def users_of(self, name: str, network_id: str = "") -> list[str]:
         """Names of the containers, running or not, that use a network now (one request).
 
         A created or stopped container has no endpoint yet, so Docker would remove its
-        network and the container could then never start: netui counts it as a user."""
-        listed = self.engine.call(self.engine.api.containers, all=True, filters={"network": [network_ref]})
+        network and the container could then never start: netui counts it as a user.
+        The engine matches a created container by the network's name only (its
+        NetworkID is filled in at start), so both the id and the name are asked for:
+        a same-named network's container counts too, on the safe side."""
+        refs = [r for r in (network_id, name) if r]
+        listed = self.engine.call(self.engine.api.containers, all=True, filters={"network": refs})
         return sorted(str((c.get("Names") or ["/" + str(c.get("Id", ""))[:12]])[0]).lstrip("/") for c in listed)
 
     def create_network(self, spec: NetworkSpec) -> str:
@@ -194,7 +198,7 @@ class Actions:
         if self.read_only:
             raise ReadOnlyError()
         ref = spec.network_id or spec.network
-        now = self.users_of(ref)
+        now = self.users_of(spec.network, spec.network_id)
         confirmed = sorted(spec.disconnect_first)
         if now != confirmed:
             extra = [n for n in now if n not in confirmed]

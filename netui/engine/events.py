@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from netui.engine.client import Engine
 
@@ -33,7 +34,7 @@ class TopologyEvent:
         """What the event is about; a later event on the same subject supersedes it."""
         return (self.type, self.id, self.container)
 
-    def seen_in(self, snap: "Snapshot") -> bool:
+    def seen_in(self, snap: Snapshot) -> bool:
         """Whether a snapshot already shows this event's change. The engine announces
         some changes a moment before its list calls report them."""
         if self.type == "network":
@@ -63,7 +64,7 @@ class TopologyEvent:
         return True
 
     @classmethod
-    def from_api(cls, raw: Any) -> "TopologyEvent | None":
+    def from_api(cls, raw: Any) -> TopologyEvent | None:
         """The event if it changes the topology, else None."""
         if not isinstance(raw, dict):
             return None
@@ -97,7 +98,7 @@ class EventStream:
         self._stream: Any = None
         self._closed = threading.Event()
 
-    def open(self) -> "EventStream":
+    def open(self) -> EventStream:
         self._stream = self.engine.call(
             self.engine.api.events, decode=True, filters={"type": ["network", "container"]}
         )

@@ -8,9 +8,10 @@ the parsers never assume a key is present or of the right type.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 BUILTIN_NETWORKS = ("bridge", "host", "none")
 COMPOSE_PROJECT = "com.docker.compose.project"
@@ -78,7 +79,7 @@ class IpamConfig:
         return ":" in self.subnet
 
     @classmethod
-    def from_api(cls, data: Any) -> "IpamConfig":
+    def from_api(cls, data: Any) -> IpamConfig:
         d = _dict(data)
         return cls(
             subnet=_str(d.get("Subnet")),
@@ -109,7 +110,7 @@ class Network:
     created: str = ""
 
     @classmethod
-    def from_api(cls, data: Any) -> "Network":
+    def from_api(cls, data: Any) -> Network:
         d = _dict(data)
         ipam = _dict(d.get("IPAM"))
         configs = ipam.get("Config")
@@ -242,7 +243,7 @@ class Endpoint:
     gw_priority: int | None = None
 
     @classmethod
-    def from_api(cls, network_key: str, data: Any, container_id: str, container_name: str) -> "Endpoint":
+    def from_api(cls, network_key: str, data: Any, container_id: str, container_name: str) -> Endpoint:
         d = _dict(data)
         ipam = _dict(d.get("IPAMConfig"))
         gw_priority = d.get("GwPriority")
@@ -309,7 +310,7 @@ class Port:
     host_port: int | None = None
 
     @classmethod
-    def from_api(cls, data: Any) -> "Port":
+    def from_api(cls, data: Any) -> Port:
         d = _dict(data)
         public = d.get("PublicPort")
         return cls(
@@ -367,7 +368,7 @@ class Container:
     """True when aliases and DNS names come from an inspect (the list call has none)."""
 
     @classmethod
-    def from_api(cls, data: Any) -> "Container":
+    def from_api(cls, data: Any) -> Container:
         d = _dict(data)
         cid = _str(d.get("Id") or d.get("ID"))
         names = _strs(d.get("Names"))
@@ -538,7 +539,7 @@ class Snapshot:
         containers: Iterable[Container],
         engine: EngineInfo | None = None,
         taken_at: float = 0.0,
-    ) -> "Snapshot":
+    ) -> Snapshot:
         nets = tuple(sorted(networks, key=lambda n: (n.name, n.id)))
         by_name = {n.name: n for n in nets}
         fixed = []
@@ -597,7 +598,10 @@ class Snapshot:
         return tuple(m.endpoint for m in self.members(network_id) if m.endpoint is not None)
 
     def container_count(self, network_id: str) -> int:
-        return sum(1 for m in self.members(network_id) if m.endpoint is not None)
+        """How many containers use a network: with an endpoint of their own, or sharing
+        a member's stack (network_mode container:<x>). The one count netui shows
+        everywhere: the networks pane, its containers pane, the details, the dump."""
+        return len(self.members(network_id))
 
     def resolve_container(self, ref: str) -> Container | None:
         """A container by full id, unique id prefix, or name."""

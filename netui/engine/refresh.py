@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from netui.engine.events import TopologyEvent
 from netui.engine.model import Snapshot

@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from netui.engine.client import Engine, EngineError
 from netui.engine.events import EventStream, TopologyEvent

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Iterable
+from collections.abc import Iterable
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -26,8 +26,8 @@ from netui.engine.model import Snapshot
 from netui.engine.refresh import RefreshPolicy
 from netui.engine.source import Source
 from netui.ui.messages import (
-    ConnectFailed,
     Connected,
+    ConnectFailed,
     RefreshDone,
     RefreshFailed,
     SnapshotReady,

@@ -6,7 +6,8 @@ would: in --read-only no write is listed, in a replay no probe.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 
@@ -38,7 +39,7 @@ EXPLORER_COMMANDS = (
 PANES = ("networks", "containers", "ports", "details")
 
 
-def system_commands(app: "NetuiApp") -> Iterable[SystemCommand]:
+def system_commands(app: NetuiApp) -> Iterable[SystemCommand]:
     explorer = app.explorer
     yield SystemCommand("Clear filter", "Show everything again (Esc)", lambda: explorer.set_filter(""))
     yield SystemCommand("Show keys", "Every key binding (?)", app.action_help)

@@ -9,7 +9,12 @@ import time
 import pytest
 
 from netui.engine.probes import (
-    OK, Prober, ProbeError, parse_nslookup, parse_ping, parse_target,
+    OK,
+    ProbeError,
+    Prober,
+    parse_nslookup,
+    parse_ping,
+    parse_target,
 )
 from netui.engine.topology import TopologyReader
 

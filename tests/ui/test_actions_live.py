@@ -194,7 +194,7 @@ async def test_bad_inputs_show_a_message_and_change_nothing(engine, lab):
             assert isinstance(app.screen, CreateNetworkScreen)
             await fill(pilot, **values)
             await pilot.press("ctrl+s")
-            await wait_for(pilot, lambda: expected in screen_text(app), what=f"{expected!r} for {values}")
+            await wait_for(pilot, lambda expected=expected: expected in screen_text(app), what=f"{expected!r} for {values}")
             assert isinstance(app.screen, CreateNetworkScreen)  # still open, nothing sent
             await pilot.press("escape")
             await wait_for(pilot, lambda: not isinstance(app.screen, CreateNetworkScreen))
@@ -223,7 +223,7 @@ async def test_bad_inputs_show_a_message_and_change_nothing(engine, lab):
             app.screen._choose(other)
             await fill(pilot, **values)
             await pilot.press("ctrl+s")
-            await wait_for(pilot, lambda: expected in screen_text(app), what=expected)
+            await wait_for(pilot, lambda expected=expected: expected in screen_text(app), what=expected)
             await pilot.press("escape")
         # Connect twice: the form is open while another terminal connects it first. The
         # pick is dropped (never moved to another container), and Connect is disabled.

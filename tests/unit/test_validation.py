@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from netui.engine.model import Container, Endpoint, EngineInfo, IpamConfig, Network, Port, Snapshot
 from netui.engine.specs import ConnectSpec, DisconnectSpec, NetworkSpec, RunSpec, command_text
 from netui.engine.validation import (
     protected_reason,
@@ -14,7 +15,6 @@ from netui.engine.validation import (
     validate_network,
     validate_run,
 )
-from netui.engine.model import Container, EngineInfo, Endpoint, IpamConfig, Network, Port, Snapshot
 
 INFO = EngineInfo(network_drivers=("bridge", "host", "ipvlan", "macvlan", "null", "overlay"))
 APP = Network(id="app", name="app_net", driver="bridge", scope="local", ipam=(IpamConfig("10.42.0.0/24", "10.42.0.1"),))

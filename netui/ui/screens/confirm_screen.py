@@ -85,7 +85,9 @@ class ConfirmScreen(ModalScreen[str | None]):
             if self._shown is not None and self._shown.choice is not None and self._shown.choice != c.choice and self.focused is button:
                 # What the button does changed under the user: back to the safe default.
                 cancel.focus()
-            button.label = c.choice.label
+            if str(button.label) != c.choice.label:
+                button.label = c.choice.label
+                button.refresh(layout=True)  # a longer label needs a wider button
             button.display = True
             button.disabled = self.busy
         self._shown = c

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.suggester import Suggester
 from textual.widgets import Checkbox, Input, Select
 
-from dataclasses import dataclass
-
+from netui.engine.model import EngineInfo, Snapshot
 from netui.engine.specs import NetworkSpec
 from netui.engine.validation import BRIDGE_OPTIONS, creatable_drivers, validate_network
-from netui.engine.model import EngineInfo, Snapshot
 from netui.text import clean
 from netui.ui.screens.form_screen import FormScreen
 

@@ -11,17 +11,17 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual import work
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
 from netui.engine.client import explain
-from netui.engine.specs import FieldError, command_text
 from netui.engine.model import Snapshot
+from netui.engine.specs import FieldError, command_text
 from netui.text import clean
 from netui.ui.toast import toast
 

@@ -44,7 +44,7 @@ class MatrixScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "cancel_or_close", "Cancel / close", tooltip="stop the matrix (running pings end within a second), or close"),
         Binding("q", "close", "Close", tooltip="stop the matrix if it runs, and close"),
-        Binding("enter", "start", "Run again", tooltip="run the matrix again (with the network chosen above)"),
+        Binding("r", "start", "Run again", tooltip="run the matrix again (with the network chosen above)"),
         Binding("question_mark", "legend", "Legend", tooltip="show or fold the legend"),
     ]
 
@@ -75,7 +75,7 @@ class MatrixScreen(ModalScreen[None]):
             for label, key, what in LEGEND:
                 legend.append(f" {label} ", style=CELL_STYLES[key])
                 legend.append(f" {what}\n", style="dim")
-            legend.append(" rows: from · columns: to · Enter: run again · Esc: cancel / close · ?: fold this legend", style="dim")
+            legend.append(" rows: from · columns: to · r: run again · Esc: cancel / close · q: close · ?: fold this legend", style="dim")
             yield Static(legend, id="matrix-legend")
         yield Footer()
 

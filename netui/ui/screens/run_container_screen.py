@@ -6,9 +6,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input
 
+from netui.engine.model import Network, Snapshot
 from netui.engine.specs import MANAGED_LABEL, RunSpec
 from netui.engine.validation import validate_run
-from netui.engine.model import Network, Snapshot
 from netui.text import clean
 from netui.ui.screens.form_screen import FormScreen
 

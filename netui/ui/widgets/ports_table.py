@@ -9,8 +9,8 @@ from textual import work
 from textual.binding import Binding
 from textual.message import Message
 
-from netui.engine.model import Container, Port, Snapshot
 from netui.engine.client import explain
+from netui.engine.model import Container, Port, Snapshot
 from netui.text import clean
 from netui.ui.cells import cell
 from netui.ui.toast import toast
