@@ -42,6 +42,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -59,6 +60,7 @@ from tests.sockproxy import SocketProxy  # noqa: E402
 
 HZ = os.sysconf("SC_CLK_TCK")
 RESULTS = ROOT / "benchmarks" / "results"
+ENGINE_URL = "unix:///var/run/docker.sock"  # the real engine, as the counting proxy reaches it
 
 
 def stats(values: list[float]) -> dict:
@@ -220,7 +222,7 @@ def bench_idle(seconds: float, peers: list[Peer] = ()) -> dict:
     out["dockerd_cpu_percent_without_netui"] = base_dockerd
     print(f"  idle {out['seconds']:.0f} s: netui {out['netui_cpu_percent']:.2f} % CPU, dockerd {out['dockerd_cpu_percent']:.2f} % "
           f"(alone {base_dockerd:.2f} %), {out['requests_per_second']:.3f} requests/s, peak RSS {out['peak_rss_mb']:.0f} MB, "
-          f"{out['requests_at_start']} requests at start", flush=True)
+          f"{out['requests_at_start']} requests at start{foreign(out)}", flush=True)
     out["peers"] = {}
     for peer in peers:
         p = idle_of(peer.name, seconds, dpid, peer.spawn, settle=peer.settle)
@@ -229,8 +231,39 @@ def bench_idle(seconds: float, peers: list[Peer] = ()) -> dict:
             continue
         print(f"  idle {p['seconds']:.0f} s: {peer.name} {p['netui_cpu_percent']:.2f} % CPU, dockerd {p['dockerd_cpu_percent']:.2f} %, "
               f"{p['requests_per_second']:.3f} requests/s (the counting proxy itself {p['proxy_cpu_percent']:.1f} % CPU), "
-              f"peak RSS {p['peak_rss_mb']:.0f} MB, {p['requests_at_start']} requests in its first {p['start_seconds']:.0f} s", flush=True)
+              f"peak RSS {p['peak_rss_mb']:.0f} MB, {p['requests_at_start']} requests in its first {p['start_seconds']:.0f} s"
+              f"{foreign(p)}", flush=True)
     return out
+
+
+class EngineEvents:
+    """Counts the engine's events while a program idles. The benchmark makes none then: any
+    come from elsewhere (another user of the engine), and event-driven programs answer
+    them with requests, so a figure taken with many is not an idle figure."""
+
+    def __init__(self) -> None:
+        self.engine = Engine(ENGINE_URL)
+        self.engine.connect()
+        self.stream = self.engine.api.events(decode=True)
+        self.count = 0
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        try:
+            for _ in self.stream:
+                self.count += 1
+        except Exception:
+            pass
+
+    def close(self) -> int:
+        _quiet(self.stream.close)
+        _quiet(self.engine.close)
+        return self.count
+
+
+def foreign(idle: dict) -> str:
+    n = idle.get("engine_events", 0)
+    return f"; NOT IDLE: {n} engine events from elsewhere during the window" if n else ""
 
 
 def idle_of(name: str, seconds: float, dpid: int, spawn, settle: float = 2.0) -> dict:
@@ -243,9 +276,11 @@ def idle_of(name: str, seconds: float, dpid: int, spawn, settle: float = 2.0) ->
             app.wait_quiet(settle)
         r0, n0, d0, t0 = proxy.count(), cpu_ticks(app.pid), cpu_ticks(dpid), time.monotonic()
         own0 = sum(os.times()[:2])  # this process: the counting proxy's threads, mostly
+        events = EngineEvents()
         time.sleep(seconds)
         r1, n1, d1, t1 = proxy.count(), cpu_ticks(app.pid), cpu_ticks(dpid), time.monotonic()
         own1 = sum(os.times()[:2])
+        foreign = events.close()
         with open(f"/proc/{app.pid}/status") as f:
             status = f.read()
         hwm = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
@@ -265,6 +300,7 @@ def idle_of(name: str, seconds: float, dpid: int, spawn, settle: float = 2.0) ->
         "requests_at_start": r0,
         "start_seconds": start_seconds,
         "peak_rss_mb": hwm / 1024,
+        "engine_events": foreign,
     }
 
 
@@ -347,7 +383,6 @@ def bench_cold(scenario: Scenario, repeat: int) -> dict:
 
 
 # -- peers: other TUIs in the same scenario -------------------------------------------------
-ENGINE_URL = "unix:///var/run/docker.sock"  # the real engine, as the counting proxy reaches it
 
 
 class PeerScreen:

@@ -89,6 +89,11 @@ def table(r: dict) -> None:
             else:
                 print(f"| …{n}: requests at start | {peer['requests_at_start']} (netui {idle.get('requests_at_start', '?')}) | | |")
             print(f"| …{n}: peak RSS | {peer['peak_rss_mb']:.0f} MB (netui {idle['peak_rss_mb']:.0f} MB) | | |")
+        windows = {"netui": idle, **peers}
+        if any(w.get("engine_events") for w in windows.values()):
+            counts = ", ".join(f"{k} {w.get('engine_events', '?')}" for k, w in windows.items() if "error" not in w)
+            print(f"| Engine events from elsewhere during the idle windows (another user of the engine) | {counts}: "
+                  f"the figures of a window with many are not idle figures | none | ✗ |")
     ev = r.get("event")
     if ev:
         print(f"| Event to screen (`docker network connect` → row drawn), {ev['tries']} tries | p50 {ev['p50'] * 1000:.0f} ms, p95 {ev['p95'] * 1000:.0f} ms | p95 ≤ 150 ms | {met(ev['p95'] <= 0.15)} |")
