@@ -486,7 +486,7 @@ def bench_new_network(scenario: Scenario, tries: int, name: str, spawn) -> dict:
         app.stop()
         print(f"  new network on screen, {name}: the scenario never showed within 60 s", flush=True)
         return {"error": "the scenario never showed within 60 s"}
-    time.sleep(3)  # past the first read's inspects and details
+    app.wait_quiet(2.0, timeout=15)  # past the first read's inspects and details
     latencies, missed = [], 0
     for i in range(tries):
         net = scenario.ws.name(f"0new-{i:02d}")
