@@ -274,13 +274,13 @@ def idle_of(name: str, seconds: float, dpid: int, spawn, settle: float = 2.0) ->
         time.sleep(8)  # start, first read, details
         if settle:
             app.wait_quiet(settle)
+        events = EngineEvents()
         r0, n0, d0, t0 = proxy.count(), cpu_ticks(app.pid), cpu_ticks(dpid), time.monotonic()
         own0 = sum(os.times()[:2])  # this process: the counting proxy's threads, mostly
-        events = EngineEvents()
         time.sleep(seconds)
         r1, n1, d1, t1 = proxy.count(), cpu_ticks(app.pid), cpu_ticks(dpid), time.monotonic()
         own1 = sum(os.times()[:2])
-        foreign = events.close()
+        elsewhere = events.close()
         with open(f"/proc/{app.pid}/status") as f:
             status = f.read()
         hwm = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
@@ -300,7 +300,7 @@ def idle_of(name: str, seconds: float, dpid: int, spawn, settle: float = 2.0) ->
         "requests_at_start": r0,
         "start_seconds": start_seconds,
         "peak_rss_mb": hwm / 1024,
-        "engine_events": foreign,
+        "engine_events": elsewhere,
     }
 
 
@@ -383,8 +383,6 @@ def bench_cold(scenario: Scenario, repeat: int) -> dict:
 
 
 # -- peers: other TUIs in the same scenario -------------------------------------------------
-
-
 class PeerScreen:
     """What a program in a PtyApp shows: its output replayed through a VT emulator (pyte).
 
@@ -432,14 +430,19 @@ class Peer:
         self.name, self.exe = name, exe
         self.settle = 2.0 if name == "sen" else 0.0  # lazydocker redraws while it polls: never quiet
         self.lists_networks = name == "lazydocker"  # sen lists containers and images only
-        # lazydocker writes a config.yml into its config folder (CONFIG_DIR): a private one, removed at the end
-        self.config_dir = tempfile.mkdtemp(prefix=f"netui-bench-{name}-")
+        self.config_dir = ""  # lazydocker's (CONFIG_DIR), made on its first start
+
+    def _config_dir(self) -> str:
+        """lazydocker writes a config.yml into its config folder: a private one, removed at the end."""
+        if not self.config_dir:
+            self.config_dir = tempfile.mkdtemp(prefix=f"netui-bench-{self.name}-")
+        return self.config_dir
 
     def spawn(self, url: str) -> PtyApp:
         """The peer on `url` only: DOCKER_HOST is the only engine setting either reads."""
         if self.name == "lazydocker":
             # tcell opens /dev/tty: the pty must be its controlling terminal
-            return PtyApp([], command=[self.exe], ctty=True, env={"DOCKER_HOST": url, "CONFIG_DIR": self.config_dir})
+            return PtyApp([], command=[self.exe], ctty=True, env={"DOCKER_HOST": url, "CONFIG_DIR": self._config_dir()})
         return PtyApp([], command=[self.exe], env={"DOCKER_HOST": url})
 
     def populated(self, scenario: Scenario):
@@ -450,7 +453,8 @@ class Peer:
         return lambda text: prefix in text  # sen: a container of the scenario listed
 
     def close(self) -> None:
-        shutil.rmtree(self.config_dir, ignore_errors=True)
+        if self.config_dir:
+            shutil.rmtree(self.config_dir, ignore_errors=True)
 
 
 def bench_peer_cold(peer: Peer, scenario: Scenario, repeat: int) -> dict:
