@@ -30,6 +30,11 @@ demo-down: install
 screenshots: engine install
 	$(BIN)/python scripts/screenshots.py
 
+# lazydocker is measured when a binary is at .peers/lazydocker/lazydocker; nothing here builds
+# it (README, "Peers": the project commits no recipe that builds fetched code).
 bench: engine install
+	$(BIN)/python -c "import pyte" 2>/dev/null || $(BIN)/pip install -q --disable-pip-version-check -e '.[test,bench]'
 	bash scripts/peers.sh || echo "bench: sen could not be installed; measuring netui alone"
-	$(BIN)/python benchmarks/run.py $$(test -x .peers/sen/bin/sen && echo --sen .peers/sen/bin/sen)
+	test -x .peers/lazydocker/lazydocker || echo "bench: no .peers/lazydocker/lazydocker; measuring without lazydocker (README, Peers)"
+	$(BIN)/python benchmarks/run.py $$(test -x .peers/sen/bin/sen && echo --sen .peers/sen/bin/sen) \
+	    $$(test -x .peers/lazydocker/lazydocker && echo --lazydocker .peers/lazydocker/lazydocker)
