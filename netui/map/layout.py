@@ -96,6 +96,7 @@ class Layout:
     rects: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # key -> (x, y, width), one row
     link_lines: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (net, ctr) -> indexes into lines
     collapsed: frozenset[str] = frozenset()  # networks shown as a count
+    block_of: dict[str, int] = field(default_factory=dict)  # node key -> the block (component) it is drawn in
     order: list[str] = field(default_factory=list)  # node keys, top to bottom, left to right
 
     def shift(self, dx: int, dy: int) -> None:
@@ -630,7 +631,8 @@ def layout(g: MapGraph, width: int, options: Options = Options(), notes: tuple[S
     # Masonry: each block goes to the shortest column; a block wider than a column
     # goes below everything so far, across all of them.
     heights = [top] * ncols
-    for b in blocks:
+    for i, b in enumerate(blocks):
+        out.block_of.update(dict.fromkeys(b.rects, i))
         above = 1 if any(lab.y < 0 for lab in b.labels) else 0  # a host-edge label sits above its block
         if b.x_end > colw and ncols > 1:
             y = max(heights) + above
