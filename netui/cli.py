@@ -73,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--format", choices=("text", "mermaid", "dot", "svg"), default="text",
                    help="text (the terminal picture, default), mermaid, dot, or svg (the picture as an image)")
     m.add_argument("--network", metavar="NAME", help="only this network and its neighbours (networks its containers bridge to)")
+    m.add_argument("--filter", metavar="TEXT", default="",
+                   help="only what matches TEXT (names, IPs, aliases, labels, ports) and what connects it, like / in the explorer")
     m.add_argument("--width", type=int, default=None, metavar="COLS",
                    help="width of the text/svg picture (default: the terminal's, or 160 when piped)")
     m.add_argument("--full", action="store_true", help="show every network's containers even on a large engine")
@@ -160,6 +162,8 @@ def cmd_map(args: argparse.Namespace) -> int:
             _err(f"no network named {clean(args.network)!r} on this engine")
             return EXIT_ENGINE
         graph = graph.focus(network_key(net.id))
+    if args.filter:
+        graph = graph.matching(args.filter)
     options = Options(auto_collapse=10**9) if args.full else Options()
     if args.width is not None and args.width < 40:
         _err("--width must be at least 40 columns")

@@ -392,6 +392,16 @@ class BlockBuilder:
             top = y
             self.out.order.append(nkey)
             body_y = top + 1
+            # The title sits on the top border; when bridges coming in from above leave it
+            # too little room, the border keeps the name and the first row says the rest.
+            room = min(bw - 4, self.title_room.get(i, bw))
+            title = net_title(n, collapsed)
+            if spans_len(title) > room:
+                details = net_title(n, collapsed)[3:]
+                title = ((" ", ""), (n.name, "net.name"), (" ", ""))
+                self.out.labels.append(Label(bx + 2, body_y, cut(details, inner), ""))
+                body_y += 1
+            title = cut(title, room)
             mine = members[nkey]
             if collapsed:  # only the published ones: exposure stays visible
                 mine = [m for m in mine if g.ports_of.get(m)]
@@ -433,8 +443,12 @@ class BlockBuilder:
                 note.append(("  ⏎ expands", "hint"))
             elif total_hidden:
                 note.append((f"+{total_hidden} more not shown", "count"))
-            elif not units_count and not any(nkey in g.networks_of(b) for b in bridges):
-                note.append(("no containers", "count"))
+            elif not units_count:
+                nb = sum(1 for b in bridges if nkey in g.networks_of(b))
+                if nb:
+                    note.append((f"{nb} container{'s' if nb != 1 else ''}, all on other networks too (the lines)", "hint"))
+                else:
+                    note.append(("no containers", "count"))
             if note:
                 self.out.labels.append(Label(bx + 2, row, cut(tuple(note), inner), ""))
                 row += 1
@@ -447,11 +461,6 @@ class BlockBuilder:
                 row += 1
             row = max(row, body_y + 1)
             bottom = row
-            room = min(bw - 4, self.title_room.get(i, bw))
-            title = net_title(n, collapsed)
-            if spans_len(title) > room and room <= cell_len(n.name) + 8:
-                title = ((" ", ""), (n.name, "net.name"), (" … ", "net.info"))  # the details are in the node's details
-            title = cut(title, room)
             self.out.boxes.append(Box(nkey, bx, top, bw, bottom - top + 1, box_style(n), title))
             self.out.rects[nkey] = (bx + 2, top, spans_len(title))
             box_rows[i] = (top, bottom)
@@ -522,7 +531,7 @@ class BlockBuilder:
             assert isinstance(nxt, NetworkNode)
             title_w = spans_len(net_title(nxt, False))
             band_w = sum(self._band_width(b) + 2 for b, _ in row_items)
-            room = max(cell_len(nxt.name) + 5, min(title_w, bw - 4 - band_w))
+            room = title_w if title_w <= bw - 4 - band_w else cell_len(nxt.name) + 2
             x = bx + 2 + room + 1
             self.title_room[i + 1] = room
         for bkey, idx in row_items:
@@ -533,7 +542,7 @@ class BlockBuilder:
             upper = link_of.get((up, bkey))
             if upper is not None:
                 self.out.labels.append(Label(x + 2, r0, cut(((upper.label, "ip"),), LINK_LABEL), ""))
-            self._line(Segment(x, box_bottom, x, r1 - 1, "link"), (up, bkey))
+            self._line(Segment(x, box_bottom, x, r1, "link"), (up, bkey))
             self._place_unit(u, x, r1)
             self.out.order += [k for k, _ in u.parts]
             port_rows, trunk = side[bkey]
@@ -547,12 +556,13 @@ class BlockBuilder:
                 self._line(Segment(2 + spans_len(spans) + 1, row, x - 1, row, "port.line"))
                 if off:
                     self._line(Segment(x - 1, row, x - 1, r1, "port.line"))
+                    self._line(Segment(x - 1, r1, x, r1, "port.line"))  # and into the chip
             if i + 1 in idx[1:]:
                 down = self.order[i + 1]
                 lower = link_of.get((down, bkey))
                 if lower is not None:
                     self.out.labels.append(Label(x + 2, rlast, cut(((lower.label, "ip"),), LINK_LABEL), ""))
-                self._line(Segment(x, r1 + 1, x, rlast, "link"), (down, bkey))
+                self._line(Segment(x, r1, x, rlast, "link"), (down, bkey))
                 pending_down.append((x, rlast, bkey))
             further = [j for j in idx[1:] if j != i + 1]
             if further:
