@@ -366,3 +366,31 @@ def test_focused_exports_stay_consistent(recorded):
     nodes, edges = parse_mermaid(to_mermaid(f))
     assert len([e for e in edges if e[2] == "---"]) == len(f.links) == 4  # backend, frontend, gateway x2
     assert {unescape_mermaid(v.split("<br/>")[0]) for k, v in nodes.items() if k.startswith("n")} == {"app_network", "my_custom_network"}
+
+
+# -- layering and cold start --------------------------------------------------------------------
+def test_the_map_is_pure_and_loaded_only_when_used():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, netui.cli, netui.ui.app\n"
+        "assert not [k for k in sys.modules if k.startswith('netui.map') or k.endswith('topology_map')], 'map imported at start'\n"
+        "import netui.map.graph, netui.map.layout, netui.map.render, netui.map.export\n"
+        "import netui.engine.model\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+    # netui/map never imports Textual or docker-py.
+    import ast
+
+    for path in sorted((Path(__file__).resolve().parents[2] / "netui" / "map").glob("*.py")):
+        mods: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                mods.update(a.name for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                mods.add(node.module)
+        bad = {m for m in mods if m.split(".")[0] in ("textual", "docker")}
+        assert not bad, f"{path.name} imports {bad}"
