@@ -604,13 +604,12 @@ class BlockBuilder:
 def unattached(g: MapGraph) -> list[str]:
     """Containers on no network of this graph and in no kept container's stack."""
     linked = {l.container_key for l in g.links}
-    holders = {h for _, h in g.shares}
     out = []
     for c in g.containers:
         if c.key in linked:
             continue
-        if c.mode == "container" and c.holder and c.holder in g.nodes and (c.holder in linked or c.holder in holders):
-            continue
+        if c.mode == "container" and c.holder in linked:
+            continue  # drawn beside the container whose stack it shares
         out.append(c.key)
     return out
 
@@ -669,15 +668,19 @@ def _orphans_block(g: MapGraph, keys: list[str], width: int) -> Layout:
     for k in keys:
         c = g.nodes[k]
         assert isinstance(c, ContainerNode)
-        spans = sharer_spans(c) if c.mode == "container" else chip_spans(c, None)
-        w = spans_len(spans)
+        parts = [(k, sharer_spans(c) if c.mode == "container" else chip_spans(c, None))]
+        parts += [(p.key, port_spans(p)) for p in g.ports_of.get(k, ())]  # bound, yet on no network
+        w = sum(spans_len(sp) for _, sp in parts) + 2 * (len(parts) - 1)
         if x > 2 and x + w > 2 + inner:
             row += 1
             x = 2
-        out.labels.append(Label(x, row, spans, k))
-        out.rects[k] = (x, row, w)
-        out.order.append(k)
-        x += w + 3
+        for key, spans in parts:
+            spans = cut(spans, max(2 + inner - x, 1))
+            out.labels.append(Label(x, row, spans, key))
+            out.rects[key] = (x, row, spans_len(spans))
+            out.order.append(key)
+            x += spans_len(spans) + 2
+        x += 1
     out.boxes.append(Box("", 0, 0, width, row + 2, "net.border.none", title))
     out.width, out.height = width, row + 2
     return out

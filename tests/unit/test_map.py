@@ -394,3 +394,56 @@ def test_the_map_is_pure_and_loaded_only_when_used():
                 mods.add(node.module)
         bad = {m for m in mods if m.split(".")[0] in ("textual", "docker")}
         assert not bad, f"{path.name} imports {bad}"
+
+
+# -- any shape -----------------------------------------------------------------------------------
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+from rich.cells import cell_len  # noqa: E402
+
+
+@st.composite
+def topologies(draw) -> Snapshot:
+    n_nets = draw(st.integers(0, 7))
+    nets = [Network(id=f"{i:064x}", name=draw(st.sampled_from(["a", "b", "x y", "[b]n[/b]", "ネット", "n"])) + str(i),
+                    driver="bridge", scope="local", internal=draw(st.booleans()),
+                    ipam=(IpamConfig(f"10.{i}.0.0/24"),)) for i in range(n_nets)]
+    if draw(st.booleans()):
+        nets.append(Network(id="d" * 64, name="bridge", driver="bridge", scope="local"))
+    ctrs: list[Container] = []
+    for j in range(draw(st.integers(0, 18))):
+        cid = f"c{j:063x}"
+        name = draw(st.sampled_from(["web", "db", "a-very-long-container-name-that-goes-on-and-on", "名前", "x"])) + f"-{j}"
+        running = draw(st.booleans())
+        if ctrs and draw(st.integers(0, 6)) == 0:
+            owner = draw(st.sampled_from(ctrs))
+            ctrs.append(Container(id=cid, name=name, state="running", network_mode=f"container:{owner.id}"))
+            continue
+        on = draw(st.lists(st.sampled_from(nets), unique_by=lambda n: n.id, max_size=min(4, len(nets)))) if nets else []
+        eps = tuple(Endpoint(n.id, n.name, cid, name, ipv4=f"10.{k}.0.{j + 2}" if running else "",
+                             aliases=tuple(draw(st.lists(st.sampled_from(["api", "db", "al|ias"]), max_size=2))))
+                    for k, n in enumerate(on))
+        ports = tuple(Port(80 + k, "tcp", draw(st.sampled_from(["0.0.0.0", "127.0.0.1", "::"])), 20000 + j * 10 + k)
+                      for k in range(draw(st.integers(0, 3)))) if running else ()
+        ctrs.append(Container(id=cid, name=name, state="running" if running else "exited", endpoints=eps, ports=ports))
+    return Snapshot.build(nets, ctrs)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(snap=topologies(), width=st.integers(40, 200))
+def test_any_topology_is_laid_out_whole_and_exports_stay_valid(snap, width):
+    g = build(snap)
+    lay = layout(g, width, Options(auto_collapse=10**9))
+    assert set(lay.rects) == set(g.nodes)
+    assert not _overlaps(lay.rects)
+    for b in g.bridges:
+        for nk in g.networks_of(b):
+            assert lay.link_lines.get((nk, b))
+    pic = picture(g, width, Options(auto_collapse=10**9))
+    assert len(pic.plain().splitlines()) <= pic.height
+    rows = pic.crop(0, 0, min(width, 80), 24, pic.order[0] if pic.order else None)
+    assert all(sum(cell_len(s.text) for s in row) == min(width, 80) for row in rows)
+    nodes, edges = parse_mermaid(to_mermaid(g))
+    assert len([e for e in edges if e[2] == "---"]) == len(g.links)
+    collapsed = layout(g, width, Options(auto_collapse=0))
+    assert {n.key for n in g.networks} <= set(collapsed.rects)
+    assert not _overlaps(collapsed.rects)
