@@ -206,7 +206,7 @@ class TopologyMap(ScrollView, can_focus=True):
         elif keep is None:
             self.selected = None
         self.refresh()
-        if self.selected is not None:
+        if self.selected is not None and self.is_mounted:
             self.call_after_refresh(self._scroll_to_selected)
 
     def _still_there(self, old_index: int) -> str | None:
