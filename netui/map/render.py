@@ -76,11 +76,17 @@ def glyph(mask: int, heavy: bool = False) -> str:
 
 # -- probe results on the map --------------------------------------------------------------
 VERDICT_STATUS = {
+    # a probe's verdict (ProbeResult.verdict)
     "reachable by name": "ok",
     "reachable": "ok",
     "reachable by IP only": "warn",
     "isolated (no shared network)": "isolated",
+    # a matrix cell's status (Cell.status)
+    "ok": "ok",
+    "by-ip": "warn",
+    "isolated": "isolated",
 }
+MANY = 3  # past this many results (a matrix), the header sums them up instead of a line each
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,16 @@ def probe_mark(g: MapGraph, source: str, target: str, verdict: str) -> PathMark 
 
 
 def mark_notes(marks: Iterable[PathMark], g: MapGraph) -> tuple[Spans, ...]:
+    marks = list(marks)
+    if len(marks) > MANY:
+        counts: dict[str, int] = {}
+        for m in marks:
+            counts[m.status] = counts.get(m.status, 0) + 1
+        spans: list[tuple[str, str]] = [(f"{len(marks)} paths tested:", "legend")]
+        for status, word in (("ok", "reachable"), ("warn", "by IP only"), ("isolated", "isolated"), ("fail", "failing")):
+            if counts.get(status):
+                spans.append((f" {counts[status]} {word}", f"path.{status}"))
+        return (tuple(spans),)
     out = []
     for m in marks:
         s, t = g.nodes.get(m.source), g.nodes.get(m.target)

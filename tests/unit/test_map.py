@@ -237,6 +237,11 @@ def test_probe_results_are_drawn_on_their_path(recorded):
     text = pic.plain()
     assert "probe frontend → backend: reachable by name via app_network" in text
     assert "probe frontend → loner: isolated (no shared network)" in text
+    many = [probe_mark(g, a, b, v) for a, b, v in [("frontend", "backend", "ok"), ("backend", "frontend", "ok"),
+                                                    ("frontend", "gateway", "by-ip"), ("frontend", "loner", "isolated"),
+                                                    ("gateway", "loner", "timeout")]]
+    assert [m.status for m in many] == ["ok", "ok", "warn", "isolated", "fail"]
+    assert "5 paths tested: 2 reachable 1 by IP only 1 isolated 1 failing" in picture(g, 160, marks=many).plain()
     x, y, w = pic.rects[ctr(g, "backend").key]
     styles = [s.style for s in pic.rows[y] if s.text.strip() and "backend" in s.text]
     assert styles and all(st.color is not None and st.color.name == "green" for st in styles)
