@@ -115,6 +115,8 @@ class TopologyMap(ScrollView, can_focus=True):
     # -- public API --------------------------------------------------------------------
     def update_snapshot(self, snap: Snapshot, title: str = "") -> None:
         """A new topology: redraw in place, keeping the selection, the focus and the filter."""
+        if snap is self.snapshot and title == self.full_graph.title:
+            return
         self.snapshot = snap
         self.full_graph = build(snap, title=title)
         if self.focus_key and self.focus_key not in self.full_graph.nodes:
