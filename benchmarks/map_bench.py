@@ -12,6 +12,9 @@ each as the median (min–max) of --repeat runs:
   widget      the TopologyMap widget drawing a full screen in a headless app (160x48, 80x24),
               and an update in place (a new snapshot: graph + layout + paint + frame)
 
+The budget (exit status 1 past it) is 50 ms for a frame, the median of the
+runs; an update happens once per change of the topology, not per frame.
+
     .venv/bin/python benchmarks/map_bench.py [--networks 40 --containers 400] [--repeat 20] [--json FILE]
 """
 
@@ -139,11 +142,11 @@ def main() -> int:
           f"({sum(len(c.endpoints) for c in snap.containers)} endpoints, {len(snap.published_ports())} published ports)")
     print(f"picture: {pics[160].width}x{pics[160].height} cells at 160 columns, {pics[80].width}x{pics[80].height} at 80")
     for name, s in res.items():
-        over = "  OVER BUDGET" if name.startswith(("frame", "widget")) and s["median_ms"] > BUDGET_MS else ""
+        over = "  OVER BUDGET" if "frame" in name and s["median_ms"] > BUDGET_MS else ""
         print(f"  {name:24} {fmt(s)}{over}")
     if args.json:
         Path(args.json).write_text(json.dumps({"networks": args.networks, "containers": args.containers, "results": res}, indent=2))
-    worst = max(s["median_ms"] for n, s in res.items() if n.startswith(("frame", "widget")))
+    worst = max(s["median_ms"] for n, s in res.items() if "frame" in n)
     return 0 if worst <= BUDGET_MS else 1
 
 
