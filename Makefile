@@ -5,7 +5,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: demo test engine install demo-down screenshots bench
+.PHONY: demo test engine tools install demo-down screenshots bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,13 @@ install: $(BIN)/.installed
 engine:
 	bash scripts/engine.sh
 
-test: engine install
+# Graphviz's dot: the tests parse the map's DOT export with it.
+tools:
+	@command -v dot >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends graphviz; } >/tmp/netui-apt-graphviz.log 2>&1; } \
+		|| echo "tools: Graphviz's dot is missing and could not be installed (apt-get install graphviz): the DOT export tests will fail" >&2
+
+test: engine tools install
 	NETUI_REQUIRE_ENGINE=1 $(BIN)/python -m pytest -q
 
 demo: engine install
