@@ -80,6 +80,9 @@ class NetuiApp(App[int]):
         self._resync: Timer | None = None
         self._retry: Timer | None = None
         self._shutting_down = False
+        # The last probe or matrix, drawn on the map until the topology changes.
+        self._probe_marks: list[tuple[str, str, str]] = []
+        self._marks_topology: object = None
 
     def get_default_screen(self) -> ExplorerScreen:
         return ExplorerScreen()
@@ -124,12 +127,35 @@ class NetuiApp(App[int]):
             return "Probes need the engine: it is not connected right now"
         return ""
 
+    # -- probe results on the map ----------------------------------------------------------
+    @staticmethod
+    def _topology_of(snap: Snapshot) -> object:
+        return (tuple(n.id for n in snap.networks),
+                tuple((c.id, c.state, tuple(e.key for e in c.endpoints)) for c in snap.containers))
+
+    def note_probes(self, results: list[tuple[str, str, str]], snapshot: Snapshot) -> None:
+        """A probe (or matrix) finished: its (source, target, verdict) paths, as of `snapshot`."""
+        self._probe_marks = list(results)
+        self._marks_topology = self._topology_of(snapshot)
+
+    def probe_marks_for(self, snapshot: Snapshot) -> list[tuple[str, str, str]]:
+        """The last results, while the topology is the one they were measured on."""
+        if self._probe_marks and self._topology_of(snapshot) != self._marks_topology:
+            self._probe_marks = []
+        return self._probe_marks
+
     # -- connection ----------------------------------------------------------------------
     def _set_state(self, state: str, detail: str = "") -> None:
         self.state = state
         stale = state in ("disconnected", "reconnecting") and self.snapshot is not None
         self.explorer.status.set(state=state, detail=detail, stale=stale)
-        self.explorer.set_stale(stale)
+        for screen in self.screen_stack:
+            set_stale = getattr(screen, "set_stale", None)
+            if set_stale is not None:
+                set_stale(stale)
+            status = getattr(screen, "status", None)
+            if status is not None and screen is not self.explorer and hasattr(status, "set"):
+                status.set(state=state, detail=detail, stale=stale)
 
     def _start_connect(self) -> None:
         self._retry = None

@@ -51,3 +51,9 @@ def test_hostile_strings_render_literally(snap_compare):
 
 def test_light_theme(snap_compare):
     assert snap_compare(replay_app(theme="textual-light"), terminal_size=(160, 48), run_before=loaded)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_map_view(snap_compare, size):
+    """`v` on the recorded topology: networks as boxes, bridges, ports at the host edge."""
+    assert snap_compare(replay_app(), press=["v"], terminal_size=size, run_before=loaded)

@@ -226,3 +226,32 @@ async def test_event_storm_is_coalesced_and_nothing_is_lost(engine, lab):
         assert refreshes <= events + 3, (events, refreshes)
         shown = set(app.explorer.networks.keys)
         assert not shown & set(made[:-1]) and made[-1] in shown and keep in shown
+
+
+async def test_an_outside_connect_appears_on_the_map_in_place(engine, lab):
+    """`v`, then `docker network connect` from another shell: on the map within a second,
+    the selected node still selected."""
+    import time
+
+    from netui.ui.screens.map_screen import MapScreen
+
+    a = lab.network("map-a")
+    lab.network("map-b")
+    mover = lab.container("mover", lab.image, networks=[lab.name("map-b")])
+    lab.container("stay", lab.image, networks=[lab.name("map-a")])
+    app = live_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await loaded(pilot)
+        await select_network(pilot, a)
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(app.screen, MapScreen))
+        screen = app.screen
+        await pilot.press("slash", *lab.prefix, "enter")  # this test's part of a shared engine
+        await wait_for(pilot, lambda: lab.name("mover") in screen_text(app))
+        selected = screen.topology.selected
+        t0 = time.monotonic()
+        engine.api.connect_container_to_network(mover, a, aliases=["late-alias"])
+        await wait_for(pilot, lambda: "late-alias" in screen_text(app), timeout=3, what="the new endpoint on the map")
+        took = time.monotonic() - t0
+        assert took < 1.0 or app.policy.in_storm(), took  # (a busy shared engine may put netui in storm mode)
+        assert screen.topology.selected == selected

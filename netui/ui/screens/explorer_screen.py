@@ -38,6 +38,7 @@ class ExplorerScreen(Screen[None]):
     AUTO_FOCUS = "#networks"
     BINDINGS = [
         Binding("slash", "filter", "Filter", tooltip="filter by name, subnet, IP, MAC, alias or label"),
+        Binding("v", "map", "Map", tooltip="the topology map: who reaches whom, through which network, what is exposed"),
         Binding("r", "refresh", "Refresh", tooltip="read the topology again now (or reconnect)"),
         Binding("n", "create_network", "New network", tooltip="create a network (form with validation)"),
         Binding("P", "prune_networks", "Prune", show=False, tooltip="remove the user networks no container uses (asks first)"),
@@ -275,6 +276,17 @@ class ExplorerScreen(Screen[None]):
 
     def action_toggle_all_ports(self) -> None:
         self.ports.action_toggle_all()
+
+    def action_map(self) -> None:
+        from netui.map.graph import container_key, network_key
+        from netui.ui.screens.map_screen import MapScreen
+
+        if self.snapshot is None:
+            toast(self, "Nothing to draw yet: the engine has not answered", severity="warning")
+            return
+        c = self.highlighted_container()
+        select = container_key(c.id) if c is not None else (network_key(self.selected_network) if self.selected_network else None)
+        self.app.push_screen(MapScreen(self.snapshot, status_line=self.status.status, select=select))
 
     # -- dialogs ------------------------------------------------------------------------------
     def action_create_network(self) -> None:

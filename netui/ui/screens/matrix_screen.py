@@ -160,6 +160,9 @@ class MatrixScreen(ModalScreen[None]):
             status.update(Text(f" ✖ {clean(msg.error)}", style="bold red"))
             return
         r = msg.result
+        names = {c.id: c.name for c in r.members}
+        self.app.note_probes([(names.get(a, a), names.get(b, b), cell.status) for (a, b), cell in r.cells.items()],  # type: ignore[attr-defined]
+                             self.snapshot)
         counts: dict[str, int] = {}
         for c in r.cells.values():
             counts[c.status] = counts.get(c.status, 0) + 1

@@ -178,6 +178,8 @@ class ProbeScreen(ModalScreen[None]):
         self.running = None
         self.query_one("#run", Button).disabled = False
         self.result = msg.result
+        if msg.result is not None:
+            self.app.note_probes([(msg.result.source, msg.result.target, msg.result.verdict)], self.snapshot)  # type: ignore[attr-defined]
         if msg.error:
             self._show_results(Text(f" ✖ {clean(msg.error)}", style="bold red"))
         else:

@@ -44,6 +44,12 @@ class StatusBar(Widget):
     def render(self) -> Text:
         return self._text
 
+    def show(self, status: Status) -> None:
+        """Show this status as it is (e.g. another screen's, to start from)."""
+        self.status = status
+        self._text = self.render_status(status)
+        self.refresh()
+
     def set(self, **changes) -> None:
         new = replace(self.status, **changes)
         if new != self.status:
