@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from netui.engine.actions import FieldError, command_text
+from netui.engine.actions import FieldError, blocking, command_text
 from netui.engine.model import Snapshot
 from netui.text import clean
 from netui.ui.messages import ActionRequested
@@ -94,18 +94,33 @@ class FormScreen(ModalScreen[str | None]):
         self.query_one("#form-command", Static).update(cmd)
         for err_widget in self.query(".form-field-error"):
             name = (err_widget.id or "")[4:]
-            msgs = [e.message for e in errors if e.field == name]
-            visible = bool(msgs) and (self.submitted or name in self.touched)
-            err_widget.update(Text("\n".join(f"✖ {clean(m)}" for m in msgs), style="bold red") if visible else "")
+            mine = [e for e in errors if e.field == name]
+            visible = bool(mine) and (self.submitted or name in self.touched)
+            err_widget.update(self._problems_text(mine) if visible else "")
             err_widget.display = visible
         # Errors for fields without an error line (e.g. the network itself).
-        orphans = [e.message for e in errors if not self.query(f"#err-{e.field}")]
+        orphans = [e.message for e in blocking(errors) if not self.query(f"#err-{e.field}")]
         if orphans and (self.submitted or self.touched):
             self.show_error("\n".join(orphans))
         elif not self.busy:
             self.show_error("")
-        self.query_one("#submit", Button).disabled = self.busy or (self.submitted and bool(errors))
+        # Warnings are shown and never stop a submit; errors do.
+        self.query_one("#submit", Button).disabled = self.busy or (self.submitted and bool(blocking(errors)))
         return errors
+
+    @staticmethod
+    def _problems_text(problems: list[FieldError]) -> Text:
+        """Errors (red ✖) first, then warnings (yellow ⚠), one a line, as literal text."""
+        text = Text()
+        ordered = [e for e in problems if not e.is_warning] + [e for e in problems if e.is_warning]
+        for i, e in enumerate(ordered):
+            if i:
+                text.append("\n")
+            if e.is_warning:
+                text.append(f"⚠ {clean(e.message)}", style="yellow")
+            else:
+                text.append(f"✖ {clean(e.message)}", style="bold red")
+        return text
 
     def show_error(self, message: str) -> None:
         box = self.query_one("#form-error", Static)
@@ -156,7 +171,7 @@ class FormScreen(ModalScreen[str | None]):
         if self.busy:
             return
         self.submitted = True
-        errors = self.refresh_form()
+        errors = blocking(self.refresh_form())
         if errors:
             self.notify(f"{len(errors)} thing{'s' if len(errors) != 1 else ''} to fix first", severity="warning", timeout=3)
             return
