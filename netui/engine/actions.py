@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from netui.engine.client import Engine, EngineError, NotFound
+from netui.engine.hostnet import HostNetworking, host_overlaps
 from netui.engine.image import LOCAL_IMAGE
 from netui.engine.model import Container, EngineInfo, Network, Snapshot, addresses_overlap
 
@@ -211,7 +212,63 @@ def validate_name(name: str, snapshot: Snapshot, what: str = "network") -> list[
     return []
 
 
-def validate_network(spec: NetworkSpec, snapshot: Snapshot, info: EngineInfo) -> list[FieldError]:
+# Ranges no network of containers may use, with why (refused).
+RESERVED_RANGES = tuple((ipaddress.ip_network(n), why) for n, why in (
+    ("127.0.0.0/8", "loopback: every host and container keeps it for itself"),
+    ("0.0.0.0/8", "'this network': 0.0.0.0 means 'any address', never a host"),
+    ("169.254.0.0/16", "link-local: self-assigned addresses (and cloud metadata at 169.254.169.254), never routed"),
+    ("224.0.0.0/4", "multicast: group addresses, never an interface's own"),
+    ("240.0.0.0/4", "reserved (class E, and the broadcast address 255.255.255.255): Linux hosts do not route it"),
+    ("::/128", "the unspecified IPv6 address"),
+    ("::1/128", "the IPv6 loopback address"),
+    ("::ffff:0:0/96", "IPv4-mapped IPv6 addresses: they stand for IPv4 hosts"),
+    ("fe80::/10", "IPv6 link-local: every interface has its own, never routed"),
+    ("ff00::/8", "IPv6 multicast: group addresses, never an interface's own"),
+))
+PRIVATE_HINT = {4: "10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16", 6: "fd00::/8 (unique local)"}
+
+
+def reserved_problem(net) -> str:
+    """Why a subnet cannot hold containers (it is, or reaches into, a reserved range), or ''."""
+    for block, why in RESERVED_RANGES:
+        if block.version == net.version and block.overlaps(net):
+            where = f"is inside {block}" if net.subnet_of(block) else f"includes {block}"
+            return f"{net} {where}, {why}; use a private range such as {PRIVATE_HINT[net.version]}"
+    return ""
+
+
+def host_route_warnings(net, host: HostNetworking | None, snapshot: Snapshot) -> list[str]:
+    """One line per host route or address `net` overlaps (nothing when the host is unknown)."""
+    if host is None or not host.known:
+        return []
+    found = host_overlaps(net, host, snapshot)
+    lines = [f"{net} overlaps {r.describe()}: those addresses would be shadowed for the containers "
+             "(and may become unreachable from this host)" for r in found[:3]]
+    if len(found) > 3:
+        lines.append(f"… and {len(found) - 3} more of this host's routes")
+    return lines
+
+
+def _subnet_checks(net, fieldname: str, snapshot: Snapshot, host: HostNetworking | None, errors: list[FieldError]) -> None:
+    reserved = reserved_problem(net)
+    if reserved:
+        errors.append(FieldError(fieldname, reserved))
+        return
+    other = overlapping(snapshot, net)
+    if other is not None:
+        errors.append(FieldError(fieldname, f"{net} overlaps network {other.name} ({', '.join(other.subnets)})"))
+    elif net.version == 4 and net.is_global:
+        errors.append(warning(fieldname, f"{net} holds public addresses: containers could not reach the real hosts "
+                                         f"there; unless you own it, use {PRIVATE_HINT[4]}"))
+    for line in host_route_warnings(net, host, snapshot):
+        errors.append(warning(fieldname, line))
+
+
+def validate_network(spec: NetworkSpec, snapshot: Snapshot, info: EngineInfo,
+                     host: HostNetworking | None = None) -> list[FieldError]:
+    """Problems with a network to create. `host` is the engine host's networking
+    (hostnet.read_host_networking): overlaps with its routes are warned about;
+    None or unknown checks nothing there."""
     errors = validate_name(spec.name, snapshot)
     if spec.driver not in creatable_drivers(info):
         if spec.driver == "overlay":
@@ -222,9 +279,7 @@ def validate_network(spec: NetworkSpec, snapshot: Snapshot, info: EngineInfo) ->
     gateway = _address(spec.gateway, "gateway", errors)
     ip_range = _network(spec.ip_range, "ip_range", 4, errors)
     if subnet is not None:
-        other = overlapping(snapshot, subnet)
-        if other is not None:
-            errors.append(FieldError("subnet", f"{subnet} overlaps network {other.name} ({', '.join(other.subnets)})"))
+        _subnet_checks(subnet, "subnet", snapshot, host, errors)
         if subnet.num_addresses < 4:
             errors.append(FieldError("subnet", f"{subnet} is too small: at least a /30"))
     subnet_unusable = bool(spec.subnet.strip()) and subnet is None  # already reported on the subnet
@@ -245,9 +300,7 @@ def validate_network(spec: NetworkSpec, snapshot: Snapshot, info: EngineInfo) ->
         if not spec.ipv6_subnet.strip():
             errors.append(FieldError("ipv6_subnet", "IPv6 needs a subnet here, e.g. fd00:42::/64"))
         elif v6 is not None:
-            other = overlapping(snapshot, v6)
-            if other is not None:
-                errors.append(FieldError("ipv6_subnet", f"{v6} overlaps network {other.name}"))
+            _subnet_checks(v6, "ipv6_subnet", snapshot, host, errors)
     elif spec.ipv6_subnet.strip():
         errors.append(FieldError("ipv6_subnet", "tick IPv6 to use an IPv6 subnet"))
     parse_pairs(spec.labels, "label", "labels", errors)
