@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from netui.engine.client import Engine, EngineError, NotFound
-from netui.engine.hostnet import HostNetworking, host_overlaps
+from netui.engine.hostnet import HostNetworking, docker_bridge_names, host_overlaps
 from netui.engine.image import LOCAL_IMAGE
 from netui.engine.model import Container, EngineInfo, Network, Snapshot, addresses_overlap
 
@@ -264,6 +264,92 @@ def _subnet_checks(net, fieldname: str, snapshot: Snapshot, host: HostNetworking
         errors.append(warning(fieldname, line))
 
 
+# -- driver options ----------------------------------------------------------------------
+OPT_MTU = "com.docker.network.driver.mtu"
+OPT_BRIDGE_NAME = "com.docker.network.bridge.name"
+OPT_ICC = "com.docker.network.bridge.enable_icc"
+OPT_MASQ = "com.docker.network.bridge.enable_ip_masquerade"
+OPT_HOST_BINDING = "com.docker.network.bridge.host_binding_ipv4"
+# Go's strconv.ParseBool, which the bridge driver uses.
+GO_BOOLS = ("1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False")
+MIN_MTU, MAX_MTU, MIN_MTU_V6 = 68, 65535, 1280
+IFNAMSIZ = 16  # Linux: interface names hold at most 15 bytes
+# Bridge options some Docker release reads (the ones in BRIDGE_OPTIONS, and these).
+OTHER_BRIDGE_OPTIONS = (
+    "com.docker.network.bridge.default_bridge",
+    "com.docker.network.bridge.inhibit_ipv4",
+    "com.docker.network.bridge.gateway_mode_ipv4",
+    "com.docker.network.bridge.gateway_mode_ipv6",
+    "com.docker.network.bridge.trusted_host_interfaces",
+)
+
+
+def interface_name_problem(name: str) -> str:
+    """Why Linux would refuse `name` for a network interface, or ''."""
+    if not name:
+        return "the bridge name is empty"
+    if len(name.encode()) >= IFNAMSIZ:
+        return (f"the bridge name {name} is {len(name.encode())} characters long: "
+                f"Linux interface names have at most {IFNAMSIZ - 1}")
+    if name in (".", "..") or any(ch in name for ch in "/:") or any(ch.isspace() for ch in name):
+        return f"{name!r} is not an interface name: no spaces, '/' or ':' (letters, digits, - and _ are safe)"
+    if not name.isprintable():
+        return f"{name!r} is not an interface name: it holds control characters"
+    return ""
+
+
+def validate_driver_options(spec: NetworkSpec, snapshot: Snapshot, host: HostNetworking | None,
+                            errors: list[FieldError]) -> None:
+    """The well-known bridge options, checked the way the engine (and Linux) would."""
+    opts = dict(parse_pairs(spec.options, "option", "options", []))
+    driver = spec.driver or "bridge"
+    for key, value in opts.items():
+        if key.startswith("com.docker.network.bridge.") and driver != "bridge":
+            errors.append(warning("options", f"{key} is a bridge driver option: a {driver} network does not use it"))
+        elif (key.startswith("com.docker.network.bridge.") and key not in BRIDGE_OPTIONS
+              and key not in OTHER_BRIDGE_OPTIONS):
+            errors.append(warning("options", f"{key} is not a bridge option netui knows (a typo?): "
+                                             "the engine accepts options it does not know and ignores them"))
+    if OPT_MTU in opts:
+        v = opts[OPT_MTU]
+        if not re.fullmatch(r"[0-9]+", v):
+            errors.append(FieldError("options", f"the MTU must be a whole number of bytes ({MIN_MTU} to {MAX_MTU}), e.g. 1400; not {v!r}"))
+        elif int(v) == 0:
+            errors.append(warning("options", "an MTU of 0 means the engine's default (1500 unless dockerd sets another): leave the option out"))
+        elif not MIN_MTU <= int(v) <= MAX_MTU:
+            errors.append(FieldError("options", f"an MTU of {int(v)} is outside what Linux allows ({MIN_MTU} to {MAX_MTU}): "
+                                                "the engine would accept it and then fail to attach every container"))
+        elif spec.ipv6 and int(v) < MIN_MTU_V6:
+            errors.append(FieldError("options", f"IPv6 needs an MTU of at least {MIN_MTU_V6}; {int(v)} is too small"))
+    if driver != "bridge":
+        return
+    if OPT_BRIDGE_NAME in opts:
+        name = opts[OPT_BRIDGE_NAME]
+        problem = interface_name_problem(name)
+        users = [n.name for n in snapshot.networks
+                 if n.driver == "bridge" and lookup_option(n, OPT_BRIDGE_NAME) == name]
+        if problem:
+            errors.append(FieldError("options", problem))
+        elif users:
+            errors.append(FieldError("options", f"network {users[0]} already uses the bridge {name}"))
+        elif host is not None and host.known and name in host.interfaces and name not in docker_bridge_names(snapshot):
+            errors.append(FieldError("options", f"this host already has an interface named {name}: pick a name no interface has"))
+    for key in (OPT_ICC, OPT_MASQ):
+        if key in opts and opts[key] not in GO_BOOLS:
+            errors.append(FieldError("options", f"{key.rsplit('.', 1)[-1]} is true or false, not {opts[key]!r}"))
+    if OPT_HOST_BINDING in opts:
+        v = opts[OPT_HOST_BINDING]
+        try:
+            ipaddress.IPv4Address(v)
+        except ValueError:
+            errors.append(FieldError("options", f"host_binding_ipv4 is the IPv4 address published ports listen on "
+                                                f"by default (e.g. 127.0.0.1), not {v!r}"))
+
+
+def lookup_option(net: Network, key: str) -> str:
+    return dict(net.options).get(key, "")
+
+
 def validate_network(spec: NetworkSpec, snapshot: Snapshot, info: EngineInfo,
                      host: HostNetworking | None = None) -> list[FieldError]:
     """Problems with a network to create. `host` is the engine host's networking
@@ -305,6 +391,7 @@ def validate_network(spec: NetworkSpec, snapshot: Snapshot, info: EngineInfo,
         errors.append(FieldError("ipv6_subnet", "tick IPv6 to use an IPv6 subnet"))
     parse_pairs(spec.labels, "label", "labels", errors)
     parse_pairs(spec.options, "option", "options", errors)
+    validate_driver_options(spec, snapshot, host, errors)
     return errors
 
 
@@ -584,6 +671,82 @@ def validate_run(spec: RunSpec, snapshot: Snapshot) -> list[FieldError]:
     return errors
 
 
+# -- the engine's refusals, in plain words ------------------------------------------------
+_REFUSALS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = tuple(
+    (re.compile(p, re.IGNORECASE | re.DOTALL), f) for p, f in (
+        (r"bridge interface existence: numerical result out of range",
+         lambda m: "the bridge name is too long: Linux interface names have at most 15 characters"),
+        (r"networks have same bridge name",
+         lambda m: "another network already uses that bridge name (com.docker.network.bridge.name)"),
+        (r"failed to parse com\.docker\.network\.driver\.mtu value: (.*?) \(strconv",
+         lambda m: f"the MTU must be a whole number of bytes (68 to 65535), not {m.group(1)!r}"),
+        (r"invalid MTU number: (\S+)",
+         lambda m: f"the MTU must be between 68 and 65535, not {m.group(1)}"),
+        (r"failed to set MTU on (?:host|container) interface",
+         lambda m: "the network's MTU option is outside what Linux allows (68 to 65535): no container can join it "
+                   "until the network is re-created with another MTU"),
+        (r"failed to parse com\.docker\.network\.bridge\.(enable_icc|enable_ip_masquerade) value: (.*?) \(strconv\.ParseBool",
+         lambda m: f"{m.group(1)} is true or false, not {m.group(2)!r}"),
+        (r"failed to parse com\.docker\.network\.bridge\.host_binding_ipv4 value: (.*?) \(nil ip\)",
+         lambda m: f"host_binding_ipv4 must be an IPv4 address, not {m.group(1)!r}"),
+        (r"user specified IP address is supported only when connecting to networks with user configured subnets",
+         lambda m: "this network's subnet was chosen by the engine, and Docker gives a static address only on networks "
+                   "created with --subnet: connect without an address, or re-create the network with --subnet"),
+        (r"user specified IP address is supported on user defined networks only",
+         lambda m: "the default bridge takes no static address: use a user-defined network created with --subnet"),
+        (r"Pool overlaps with other one on this address space",
+         lambda m: "the subnet overlaps another Docker network's subnet"),
+        (r"could not find an available, non-overlapping IPv(\d) address pool",
+         lambda m: f"the engine has no free IPv{m.group(1)} subnet left in its address pools: give a subnet, "
+                   "or remove unused networks"),
+        (r"network with name (\S+) already exists",
+         lambda m: f"a network named {m.group(1)} already exists (created meanwhile?)"),
+        (r"No such image: (\S+)",
+         lambda m: f"the engine has no image {m.group(1)}: netui does not pull; `docker pull {m.group(1)}` first"
+                   + (" (or `netui image`)" if m.group(1) == LOCAL_IMAGE else "")),
+        (r'exec: "([^"]*)": executable file not found in \$PATH',
+         lambda m: f"the image has no program {m.group(1)!r} (not found in its PATH)"),
+        (r"listen (?:tcp|udp|sctp)[46]? (\S+?):(\d+): bind: cannot assign requested address",
+         lambda m: f"this host has no address {m.group(1).strip('[]')} to publish on: use one of its addresses, "
+                   "127.0.0.1, or no host IP (all of them)"),
+        (r"listen (?:tcp|udp|sctp)[46]? (\S+?):(\d+): bind: address already in use",
+         lambda m: f"host port {m.group(2)} on {m.group(1).strip('[]')} is already in use by another program: "
+                   "pick another port"),
+        (r"Bind for (\S+?):(\d+) failed: port is already allocated",
+         lambda m: f"host port {m.group(2)} is already published by another container: pick another port"),
+        (r"Address already in use",
+         lambda m: "that address is already taken on this network"),
+        (r"endpoint with name (\S+) already exists in network (\S+)",
+         lambda m: f"{m.group(1)} is already connected to {m.group(2)}"),
+        (r"has active endpoints",
+         lambda m: "containers are attached to it (they joined meanwhile): nothing was removed"),
+        (r"No such container: (\S+)",
+         lambda m: f"the container {m.group(1)} no longer exists"),
+    )
+)
+
+
+def explain_refusal(message: str) -> str:
+    """Plain words for an engine refusal whose own words are cryptic, or '' when they are clear enough."""
+    for pattern, words in _REFUSALS:
+        m = pattern.search(message or "")
+        if m:
+            return words(m)
+    return ""
+
+
+def with_explanation(exc: EngineError) -> EngineError:
+    """The same error, its message led by plain words when netui knows them; the engine's own words kept."""
+    if getattr(exc, "original", None) is not None:
+        return exc
+    plain = explain_refusal(exc.message)
+    exc.original = exc.message  # type: ignore[attr-defined]
+    if plain:
+        exc.message = f"{plain} (the engine said: {exc.message})"
+        exc.args = (exc.message,)
+    return exc
+
+
 # -- the log -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class LogEntry:
@@ -629,6 +792,7 @@ class Actions:
         try:
             result = fn()
         except EngineError as exc:
+            with_explanation(exc)
             self.log.add(cmd, False, str(exc))
             raise
         self.log.add(cmd, True, result)
