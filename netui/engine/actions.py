@@ -472,11 +472,14 @@ def validate_connect(spec: ConnectSpec, snapshot: Snapshot) -> list[FieldError]:
         if ip.version != version:
             errors.append(FieldError(fieldname, f"{ip} is not an IPv{version} address"))
             continue
+        verdict, why = static_ip_support(net, version, snapshot.engine.address_pools)
+        if verdict == "no":
+            errors.append(FieldError(fieldname, why))
+            continue
+        if verdict == "unsure":
+            errors.append(warning(fieldname, why))
         subnets = [ipaddress.ip_network(s, strict=False) for s in net.subnets if _is_cidr(s)]
         subnets = [s for s in subnets if s.version == version]
-        if not subnets:
-            errors.append(FieldError(fieldname, f"{net.name} has no IPv{version} subnet"))
-            continue
         if not any(ip in s for s in subnets):
             errors.append(FieldError(fieldname, f"{ip} is not inside {net.name}'s subnet {', '.join(map(str, subnets))}"))
             continue
@@ -486,8 +489,6 @@ def validate_connect(spec: ConnectSpec, snapshot: Snapshot) -> list[FieldError]:
             errors.append(FieldError(fieldname, f"{ip} is the subnet's network or broadcast address"))
         elif str(ip) in in_use:
             errors.append(FieldError(fieldname, f"{ip} is already used by {in_use[str(ip)]}"))
-        elif not _user_subnet(net):
-            errors.append(FieldError(fieldname, "a static IP needs a network created with --subnet"))
     return errors
 
 
@@ -499,11 +500,81 @@ def _is_cidr(s: str) -> bool:
         return False
 
 
-def _user_subnet(net: Network) -> bool:
-    # Docker only allows --ip on networks whose subnet the user configured. The
-    # default bridge and networks with engine-chosen pools refuse it; netui cannot
-    # tell a chosen pool from a configured one, so only the default bridge is refused here.
-    return not net.is_default_bridge
+# The pools dockerd 20.10 carves networks from when no default-address-pools are
+# configured (libnetwork ipamutils): 172.17-31.0.0/16 as /16s, 192.168.0.0/16 as /20s.
+BUILTIN_ADDRESS_POOLS = (
+    ("172.17.0.0/16", 16), ("172.18.0.0/16", 16), ("172.19.0.0/16", 16), ("172.20.0.0/14", 16),
+    ("172.24.0.0/14", 16), ("172.28.0.0/14", 16), ("192.168.0.0/16", 20),
+)
+
+
+def _pool_block(subnet, pools: tuple[tuple[str, int], ...]) -> bool:
+    """Whether the engine could have picked `subnet` itself: one pool-sized block of a pool."""
+    for base, size in pools:
+        try:
+            b = ipaddress.ip_network(base, strict=False)
+        except ValueError:
+            continue
+        if b.version == subnet.version and subnet.prefixlen == size and subnet.subnet_of(b):
+            return True
+    return False
+
+
+def static_ip_support(net: Network, version: int = 4, pools: tuple[tuple[str, int], ...] | None = None) -> tuple[str, str]:
+    """Whether Docker accepts a static IPv4/IPv6 address (--ip / --ip6) on `net`: ("yes" | "no" | "unsure", why).
+
+    Docker takes one only on user-defined networks whose subnet of that family the
+    user configured (--subnet); it refuses it where the engine chose the subnet.
+    The API shows both kinds in IPAM.Config, but differently (Docker 20.10):
+      - configured: exactly what the user gave: Subnet, and Gateway/IPRange/
+        AuxiliaryAddresses only when given;
+      - engine-chosen: Subnet and Gateway, always, the gateway being the subnet's
+        first address, and the subnet a pool-sized block of a default address pool.
+    So a config without a gateway, with an IP range or auxiliary addresses, with
+    another gateway, or outside the default pools was configured by a user; one that
+    looks exactly like the engine's choice may be either (--subnet 172.18.0.0/16
+    --gateway 172.18.0.1 reads the same as an engine-picked 172.18.0.0/16).
+    `pools`: the engine's default address pools as (base, size); empty means its
+    built-in pools; None means unknown (no pool test).
+    """
+    if net.driver in ("host", "null", "none"):
+        return "no", f"the {net.name} network gives no addresses"
+    if net.is_default_bridge:
+        return "no", ("the default bridge takes no static address: Docker allows --ip only on "
+                      "user-defined networks created with --subnet")
+    family = [c for c in net.ipam if _is_cidr(c.subnet) and ipaddress.ip_network(c.subnet, strict=False).version == version]
+    if not family:
+        return "no", f"{net.name} has no IPv{version} subnet"
+    flag = "--ip" if version == 4 else "--ip6"
+    for c in family:
+        sub = ipaddress.ip_network(c.subnet, strict=False)
+        if not c.gateway or c.ip_range or c.aux_addresses:
+            return "yes", ""
+        try:
+            gw = ipaddress.ip_address(c.gateway)
+        except ValueError:
+            return "yes", ""
+        if net.ipam_driver in ("", "default") and int(gw) != int(sub.network_address) + 1:
+            return "yes", ""  # the engine always takes the first address for the gateway
+        if net.ipam_driver in ("", "default") and pools is not None and net.scope != "swarm":
+            if not _pool_block(sub, pools or BUILTIN_ADDRESS_POOLS):
+                return "yes", ""
+    subnets = ", ".join(c.subnet for c in family)
+    return "unsure", (f"the engine may refuse {flag} here: {net.name} ({subnets}, gateway {family[0].gateway}) looks just like "
+                      "a network whose subnet the engine chose, where Docker takes no static address; "
+                      "the API cannot tell that from one created with --subnet and --gateway")
+
+
+def static_ip_unavailable(net: Network, version: int = 4, pools: tuple[tuple[str, int], ...] | None = None) -> str:
+    """Why a static address cannot work on `net`, or '' (it can, or may: see static_ip_support)."""
+    verdict, why = static_ip_support(net, version, pools)
+    return why if verdict == "no" else ""
+
+
+def static_ip_caveat(net: Network, version: int = 4, pools: tuple[tuple[str, int], ...] | None = None) -> str:
+    """What to say when netui cannot tell whether a static address works on `net`, or ''."""
+    verdict, why = static_ip_support(net, version, pools)
+    return why if verdict == "unsure" else ""
 
 
 @dataclass(frozen=True)
