@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 
 from netui.engine.client import Engine, EngineError, NotFound
 from netui.engine.hostnet import HostNetworking, docker_bridge_names, host_overlaps
-from netui.engine.image import LOCAL_IMAGE
+from netui.engine.image import LOCAL_IMAGE, reference_problem
 from netui.engine.model import Container, EngineInfo, Network, Snapshot, addresses_overlap
 
 MANAGED_LABEL = "netui.managed"
@@ -708,8 +708,9 @@ def validate_run(spec: RunSpec, snapshot: Snapshot) -> list[FieldError]:
         errors.append(FieldError("network", f"network {spec.network} no longer exists"))
     if spec.name.strip():
         errors += validate_name(spec.name, snapshot, "container")
-    if not spec.image.strip() or any(ch.isspace() for ch in spec.image.strip()):
-        errors.append(FieldError("image", "an image reference has no spaces, e.g. netui/busybox:local"))
+    problem = reference_problem(spec.image)
+    if problem:
+        errors.append(FieldError("image", problem))
     try:
         shlex.split(spec.command or "")
     except ValueError as exc:
