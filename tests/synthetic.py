@@ -12,7 +12,7 @@ Used by the map's unit tests and by benchmarks/map_bench.py.
 
 from __future__ import annotations
 
-from netui.engine.model import Container, EngineInfo, Endpoint, IpamConfig, Network, Port, Snapshot
+from netui.engine.model import Container, Endpoint, EngineInfo, IpamConfig, Network, Port, Snapshot
 
 
 def _hex(prefix: str, i: int) -> str:

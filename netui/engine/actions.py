@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import singledispatchmethod
 
 from netui.engine.client import Engine, EngineError, NotFound
+from netui.engine.refusals import with_explanation
 from netui.engine.specs import (
     MANAGED_LABEL,
     ConnectSpec,
@@ -27,6 +28,7 @@ from netui.engine.specs import (
     command_text,
     remove_argv,
 )
+from netui.text import clean
 
 
 class ReadOnlyError(EngineError):
@@ -63,6 +65,10 @@ class ActionLog:
         )
 
 
+RUN_WATCH_SECONDS = 1.0  # how long a run is watched for an exit at once
+RUN_LOG_LINES = 5
+
+
 # -- performing ------------------------------------------------------------------------
 class Changed(EngineError):
     """What was confirmed no longer matches the engine: nothing was done."""
@@ -87,6 +93,7 @@ class Actions:
         try:
             result = fn()
         except EngineError as exc:
+            with_explanation(exc)
             self.log.add(cmd, False, str(exc))
             raise
         self.log.add(cmd, True, result)
@@ -239,6 +246,15 @@ class Actions:
         return removed, failed
 
     def run_container(self, spec: RunSpec) -> str:
+        """Run it; the result says what happened in its first moments (see run_container_outcome)."""
+        return self.run_container_outcome(spec).text
+
+    def run_container_outcome(self, spec: RunSpec, watch: float = RUN_WATCH_SECONDS) -> RunOutcome:
+        """Create and start the container, then watch it for up to `watch` seconds:
+        a container whose command ends at once is reported as exited, with its
+        exit code and last lines of output, not as started."""
+        outcome: list[RunOutcome] = []
+
         def go() -> str:
             api = self.engine.api
             publish = spec.parsed_publish()
@@ -274,6 +290,78 @@ class Actions:
                 except EngineError:
                     pass
                 raise
-            return f"started {spec.name.strip() or cid[:12]} on {spec.network}"
+            out = self._watch_start(cid, spec.name.strip() or cid[:12], spec.network, watch)
+            outcome.append(out)
+            return out.text
 
-        return self._run(spec.argv(), go)
+        self._run(spec.argv(), go)
+        return outcome[0]
+
+    def _watch_start(self, cid: str, name: str, network: str, seconds: float) -> RunOutcome:
+        """Wait up to `seconds` for the container to stop (one request, answered at its exit)."""
+        api = self.engine.api
+        code: int | None = None
+        if seconds > 0:
+            try:
+                res = api.wait(cid, timeout=seconds)
+                code = int(res.get("StatusCode")) if isinstance(res, dict) and res.get("StatusCode") is not None else None
+            except Exception:
+                code = None  # still running when the time was up (or the wait failed: inspect says)
+        try:
+            state = self.engine.call(api.inspect_container, cid).get("State") or {}
+        except NotFound:
+            return RunOutcome(cid, name, network, running=False, exit_code=code, gone=True)
+        except EngineError:
+            return RunOutcome(cid, name, network, running=code is None, exit_code=code)
+        if state.get("Running") or state.get("Restarting"):
+            return RunOutcome(cid, name, network, running=True)
+        exit_code = state.get("ExitCode")
+        exit_code = int(exit_code) if isinstance(exit_code, int) else code
+        lines: tuple[str, ...] = ()
+        try:
+            raw = self.engine.call(api.logs, cid, stdout=True, stderr=True, tail=RUN_LOG_LINES)
+            text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+            lines = tuple(clean(line, 200) for line in text.splitlines() if line.strip())[-RUN_LOG_LINES:]
+        except EngineError:
+            pass
+        error = clean(str(state.get("Error") or ""), 300)
+        return RunOutcome(cid, name, network, running=False, exit_code=exit_code, log_tail=lines,
+                          oom_killed=bool(state.get("OOMKilled")), error=error)
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What a freshly started container did in its first moments."""
+
+    container_id: str
+    name: str
+    network: str
+    running: bool
+    exit_code: int | None = None
+    log_tail: tuple[str, ...] = ()
+    oom_killed: bool = False
+    error: str = ""
+    gone: bool = False  # removed before it could be inspected (e.g. --rm elsewhere)
+
+    @property
+    def exited(self) -> bool:
+        return not self.running
+
+    @property
+    def text(self) -> str:
+        if self.running:
+            return f"started {self.name} on {self.network}"
+        if self.gone:
+            return f"{self.name} started and was removed at once"
+        code = "" if self.exit_code is None else f" with code {self.exit_code}"
+        why = " (killed: out of memory)" if self.oom_killed else ""
+        out = f"{self.name} started but exited at once{code}{why}"
+        if self.error:
+            out += f": {self.error}"
+        if self.log_tail:
+            out += "; last output: " + " ⏎ ".join(self.log_tail)
+        else:
+            out += "; it printed nothing"
+        if self.exit_code == 0 and not self.oom_killed:
+            out += ". A container lives as long as its command: give it one that keeps running (e.g. sleep 86400)"
+        return out

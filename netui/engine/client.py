@@ -29,7 +29,8 @@ class EngineError(Exception):
     def __init__(self, message: str, *, kind: str = "error") -> None:
         super().__init__(message)
         self.message = message
-        self.kind = kind  # unreachable | permission | too-old | not-found | conflict | refused | error
+        self.kind = kind  # unreachable | permission | too-old | not-found | conflict | refused | changed | read-only | error
+        self.original: str | None = None  # the engine's own words, when netui put plain words first
 
     def __str__(self) -> str:
         return self.message
@@ -217,9 +218,10 @@ class Engine:
         # Talk the newest API both sides know, so later fields (DNSNames, EnableIPv4) arrive.
         client_max = docker.constants.DEFAULT_DOCKER_API_VERSION
         api._version = server_api if _version_tuple(server_api) <= _version_tuple(client_max) else client_max
-        swarm, manager, drivers, name = "inactive", False, (), ""
+        swarm, manager, drivers, name, pools = "inactive", False, (), "", ()
         try:
             info = api.info()
+            pools = _address_pools(info.get("DefaultAddressPools"))
             sw = info.get("Swarm") or {}
             swarm = str(sw.get("LocalNodeState") or "inactive")
             manager = bool(sw.get("ControlAvailable"))
@@ -243,6 +245,7 @@ class Engine:
             swarm=swarm,
             swarm_manager=manager,
             network_drivers=drivers,
+            address_pools=pools,
         )
         return self.info
 
@@ -262,6 +265,17 @@ class Engine:
             raise
         except Exception as exc:
             raise explain(exc, self.host) from None
+
+
+def _address_pools(raw: Any) -> tuple[tuple[str, int], ...]:
+    """GET /info's DefaultAddressPools as (base, size); absent when the daemon keeps its built-in pools."""
+    out = []
+    for p in raw if isinstance(raw, list) else ():
+        try:
+            out.append((str(p["Base"]), int(p["Size"])))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return tuple(out)
 
 
 def _check_context(env: dict[str, str]) -> None:

@@ -10,10 +10,13 @@ from __future__ import annotations
 import io
 import os
 import platform
+import re
 import shutil
 import struct
 import tarfile
 import time
+
+from docker.utils import parse_repository_tag
 
 from netui.engine.client import Engine, EngineError, NotFound
 
@@ -25,6 +28,52 @@ APPLETS = (
 )
 IMAGE_LABEL = "netui.image=busybox"
 _ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64", "armv7l": "arm", "i686": "386"}
+
+
+# The reference grammar of distribution/reference (what `docker run` accepts).
+_DOMAIN_PART = r"(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])"
+_DOMAIN = rf"{_DOMAIN_PART}(?:\.{_DOMAIN_PART})*(?::[0-9]+)?"
+_PATH_PART = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_NAME_RE = re.compile(rf"(?:{_DOMAIN}/)?{_PATH_PART}(?:/{_PATH_PART})*")
+_TAG_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+_DIGEST_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}")
+_ID_RE = re.compile(r"(?:sha256:)?[0-9a-f]{64}")
+
+
+def split_reference(ref: str) -> tuple[str, str]:
+    """(repository, tag or digest) of an image reference; the tag defaults to latest.
+
+    `localhost:5000/tools/busybox` is the repository `localhost:5000/tools/busybox`
+    with the tag latest: a colon before the last slash is a registry's port."""
+    repo, tag = parse_repository_tag(ref.strip())
+    return repo, tag or "latest"
+
+
+def reference_problem(ref: str) -> str:
+    """Why `ref` is not an image reference docker would accept, or ''."""
+    ref = ref.strip()
+    if not ref:
+        return "an image is required, e.g. " + LOCAL_IMAGE
+    if any(ch.isspace() for ch in ref):
+        return f"an image reference has no spaces, e.g. {LOCAL_IMAGE}"
+    if _ID_RE.fullmatch(ref):
+        return ""
+    repo, tag = parse_repository_tag(ref)
+    if "@" in ref:
+        if not _DIGEST_RE.fullmatch(tag or ""):
+            return f"{tag!r} is not a digest (algorithm:hex, e.g. sha256:<64 hex digits>)"
+        repo, tag = parse_repository_tag(repo)  # name:tag@digest
+    if tag is not None and not _TAG_RE.fullmatch(tag):
+        return f"the tag {tag!r} may hold letters, digits and _ . - (at most 128, not starting with . or -)"
+    if len(repo) > 255:
+        return f"the image name is {len(repo)} characters long; at most 255"
+    if not _NAME_RE.fullmatch(repo):
+        path = repo.split("/", 1)[1] if "/" in repo and re.match(_DOMAIN + "/", repo) else repo
+        if path != path.lower() and _NAME_RE.fullmatch(repo.lower()):
+            return f"repository names are lowercase: {repo.lower()}"
+        return (f"{repo!r} is not an image name: [registry[:port]/]path with lowercase letters, digits "
+                "and . _ - between them, e.g. netui/busybox:local or localhost:5000/tools/busybox")
+    return ""
 
 
 def find_static_busybox() -> str | None:
@@ -124,9 +173,7 @@ def ensure_local_image(engine: Engine, tag: str = LOCAL_IMAGE, applets: tuple[st
     engine_arch = _ARCH.get(engine.info.arch, engine.info.arch)
     if engine_arch and host_arch != engine_arch:
         raise EngineError(f"cannot build {tag}: this machine's busybox is {host_arch}, the engine runs {engine_arch}")
-    repo, _, version = tag.rpartition(":")
-    if not repo:
-        repo, version = tag, "latest"
+    repo, version = split_reference(tag)
     engine.call(
         engine.api.import_image_from_data,
         rootfs_tar(busybox, applets),

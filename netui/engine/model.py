@@ -494,6 +494,9 @@ class EngineInfo:
     swarm: str = "inactive"
     swarm_manager: bool = False
     network_drivers: tuple[str, ...] = ()
+    # The engine's default address pools as (base, size); None when not known (a
+    # replay). Empty when the engine reports none: it then uses its built-in pools.
+    address_pools: tuple[tuple[str, int], ...] | None = None
 
     @property
     def label(self) -> str:

@@ -18,8 +18,24 @@ LABEL_KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]*$")
 
 @dataclass(frozen=True)
 class FieldError:
+    """A problem with one field. An error blocks submitting; a warning is shown and lets it through."""
+
     field: str
     message: str
+    severity: str = "error"  # "error" | "warning"
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == "warning"
+
+
+def warning(fieldname: str, message: str) -> FieldError:
+    return FieldError(fieldname, message, "warning")
+
+
+def blocking(errors: Iterable[FieldError]) -> list[FieldError]:
+    """The errors that stop a submit (warnings do not)."""
+    return [e for e in errors if not e.is_warning]
 
 
 def command_text(argv: Iterable[str]) -> str:

@@ -10,7 +10,10 @@ import ipaddress
 import re
 import shlex
 
+from netui.engine.hostnet import HostNetworking
+from netui.engine.image import LOCAL_IMAGE, reference_problem
 from netui.engine.model import Container, EngineInfo, Network, Snapshot, addresses_overlap
+from netui.engine.network_checks import is_cidr, static_ip_support, subnet_checks, validate_driver_options
 from netui.engine.specs import (
     ConnectSpec,
     DisconnectSpec,
@@ -18,17 +21,11 @@ from netui.engine.specs import (
     NetworkSpec,
     RunSpec,
     parse_pairs,
+    warning,
 )
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 MAX_NAME = 128
-BRIDGE_OPTIONS = (
-    "com.docker.network.bridge.name",
-    "com.docker.network.bridge.enable_icc",
-    "com.docker.network.bridge.enable_ip_masquerade",
-    "com.docker.network.bridge.host_binding_ipv4",
-    "com.docker.network.driver.mtu",
-)
 CREATABLE_DRIVERS = ("bridge", "macvlan", "ipvlan", "overlay")
 
 
@@ -70,20 +67,6 @@ def _address(text: str, fieldname: str, errors: list[FieldError]):
         return None
 
 
-def overlapping(snapshot: Snapshot, net, exclude: str = "") -> Network | None:
-    for n in snapshot.networks:
-        if n.id == exclude:
-            continue
-        for s in n.subnets:
-            try:
-                other = ipaddress.ip_network(s, strict=False)
-            except ValueError:
-                continue
-            if other.version == net.version and other.overlaps(net):
-                return n
-    return None
-
-
 def creatable_drivers(info: EngineInfo) -> tuple[str, ...]:
     """Drivers a user may pick: those the engine has; overlay only on a swarm manager."""
     have = set(info.network_drivers) or {"bridge", "macvlan", "ipvlan", "overlay"}
@@ -108,7 +91,11 @@ def validate_name(name: str, snapshot: Snapshot, what: str = "network") -> list[
     return []
 
 
-def validate_network(spec: NetworkSpec, snapshot: Snapshot, info: EngineInfo) -> list[FieldError]:
+def validate_network(spec: NetworkSpec, snapshot: Snapshot, info: EngineInfo,
+                     host: HostNetworking | None = None) -> list[FieldError]:
+    """Problems with a network to create. `host` is the engine host's networking
+    (hostnet.read_host_networking): overlaps with its routes are warned about;
+    None or unknown checks nothing there."""
     errors = validate_name(spec.name, snapshot)
     if spec.driver not in creatable_drivers(info):
         if spec.driver == "overlay":
@@ -119,9 +106,7 @@ def validate_network(spec: NetworkSpec, snapshot: Snapshot, info: EngineInfo) ->
     gateway = _address(spec.gateway, "gateway", errors)
     ip_range = _network(spec.ip_range, "ip_range", 4, errors)
     if subnet is not None:
-        other = overlapping(snapshot, subnet)
-        if other is not None:
-            errors.append(FieldError("subnet", f"{subnet} overlaps network {other.name} ({', '.join(other.subnets)})"))
+        subnet_checks(subnet, "subnet", snapshot, host, errors)
         if subnet.num_addresses < 4:
             errors.append(FieldError("subnet", f"{subnet} is too small: at least a /30"))
     subnet_unusable = bool(spec.subnet.strip()) and subnet is None  # already reported on the subnet
@@ -142,13 +127,12 @@ def validate_network(spec: NetworkSpec, snapshot: Snapshot, info: EngineInfo) ->
         if not spec.ipv6_subnet.strip():
             errors.append(FieldError("ipv6_subnet", "IPv6 needs a subnet here, e.g. fd00:42::/64"))
         elif v6 is not None:
-            other = overlapping(snapshot, v6)
-            if other is not None:
-                errors.append(FieldError("ipv6_subnet", f"{v6} overlaps network {other.name}"))
+            subnet_checks(v6, "ipv6_subnet", snapshot, host, errors)
     elif spec.ipv6_subnet.strip():
         errors.append(FieldError("ipv6_subnet", "tick IPv6 to use an IPv6 subnet"))
     parse_pairs(spec.labels, "label", "labels", errors)
     parse_pairs(spec.options, "option", "options", errors)
+    validate_driver_options(spec, snapshot, host, errors)
     return errors
 
 
@@ -209,11 +193,14 @@ def validate_connect(spec: ConnectSpec, snapshot: Snapshot) -> list[FieldError]:
         if ip.version != version:
             errors.append(FieldError(fieldname, f"{ip} is not an IPv{version} address"))
             continue
-        subnets = [ipaddress.ip_network(s, strict=False) for s in net.subnets if _is_cidr(s)]
-        subnets = [s for s in subnets if s.version == version]
-        if not subnets:
-            errors.append(FieldError(fieldname, f"{net.name} has no IPv{version} subnet"))
+        verdict, why = static_ip_support(net, version, snapshot.engine.address_pools)
+        if verdict == "no":
+            errors.append(FieldError(fieldname, why))
             continue
+        if verdict == "unsure":
+            errors.append(warning(fieldname, why))
+        subnets = [ipaddress.ip_network(s, strict=False) for s in net.subnets if is_cidr(s)]
+        subnets = [s for s in subnets if s.version == version]
         if not any(ip in s for s in subnets):
             errors.append(FieldError(fieldname, f"{ip} is not inside {net.name}'s subnet {', '.join(map(str, subnets))}"))
             continue
@@ -223,24 +210,7 @@ def validate_connect(spec: ConnectSpec, snapshot: Snapshot) -> list[FieldError]:
             errors.append(FieldError(fieldname, f"{ip} is the subnet's network or broadcast address"))
         elif str(ip) in in_use:
             errors.append(FieldError(fieldname, f"{ip} is already used by {in_use[str(ip)]}"))
-        elif not _user_subnet(net):
-            errors.append(FieldError(fieldname, "a static IP needs a network created with --subnet"))
     return errors
-
-
-def _is_cidr(s: str) -> bool:
-    try:
-        ipaddress.ip_network(s, strict=False)
-        return True
-    except ValueError:
-        return False
-
-
-def _user_subnet(net: Network) -> bool:
-    # Docker only allows --ip on networks whose subnet the user configured. The
-    # default bridge and networks with engine-chosen pools refuse it; netui cannot
-    # tell a chosen pool from a configured one, so only the default bridge is refused here.
-    return not net.is_default_bridge
 
 
 def validate_disconnect(spec: DisconnectSpec, snapshot: Snapshot) -> list[FieldError]:
@@ -284,12 +254,18 @@ def validate_run(spec: RunSpec, snapshot: Snapshot) -> list[FieldError]:
         errors.append(FieldError("network", network_gone(snapshot, spec.network, spec.network_id)))
     if spec.name.strip():
         errors += validate_name(spec.name, snapshot, "container")
-    if not spec.image.strip() or any(ch.isspace() for ch in spec.image.strip()):
-        errors.append(FieldError("image", "an image reference has no spaces, e.g. netui/busybox:local"))
+    problem = reference_problem(spec.image)
+    if problem:
+        errors.append(FieldError("image", problem))
     try:
-        shlex.split(spec.command or "")
+        argv = shlex.split(spec.command or "")
     except ValueError as exc:
         errors.append(FieldError("command", f"the command does not parse: {exc}"))
+    else:
+        if not argv:
+            default = " (/bin/sh, which ends at once without a terminal)" if spec.image.strip() == LOCAL_IMAGE else ""
+            errors.append(warning("command", f"empty: the image's own command runs{default}; a container stops when "
+                                             "its command ends, e.g. sleep 86400 keeps it running"))
     if spec.publish.strip():
         p = spec.parsed_publish()
         if p is None:

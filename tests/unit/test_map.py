@@ -15,7 +15,7 @@ import pytest
 from netui.engine.model import Container, Endpoint, IpamConfig, Network, Port, Snapshot
 from netui.engine.schema import from_dict
 from netui.map.export import dot_text, mermaid_text, to_dot, to_mermaid, to_svg
-from netui.map.graph import ContainerNode, MapGraph, NetworkNode, build, container_key, network_key
+from netui.map.graph import ContainerNode, MapGraph, NetworkNode, build
 from netui.map.layout import Options, layout
 from netui.map.render import picture, probe_mark
 from tests.synthetic import synthetic
@@ -126,7 +126,7 @@ def _overlaps(rects: dict[str, tuple[int, int, int]]) -> list[tuple[str, str]]:
     bad = []
     for items in by_row.values():
         items.sort()
-        for (a1, b1, k1), (a2, b2, k2) in zip(items, items[1:]):
+        for (_a1, b1, k1), (a2, _b2, k2) in zip(items, items[1:]):
             if a2 < b1:
                 bad.append((k1, k2))
     return bad
@@ -375,7 +375,6 @@ def test_focused_exports_stay_consistent(recorded):
 
 # -- layering and cold start --------------------------------------------------------------------
 def test_the_map_is_pure_and_loaded_only_when_used():
-    import subprocess
     import sys
 
     code = (
@@ -402,7 +401,8 @@ def test_the_map_is_pure_and_loaded_only_when_used():
 
 
 # -- any shape -----------------------------------------------------------------------------------
-from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 from rich.cells import cell_len  # noqa: E402
 
 

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from netui.engine.model import Container, Network, Snapshot
 from netui.engine.specs import ConnectSpec, FieldError
+from netui.engine.network_checks import static_ip_support
 from netui.engine.validation import cannot_join, validate_connect
 from netui.text import clean
 from netui.ui.screens.form_screen import FormScreen
@@ -62,8 +63,22 @@ class ConnectScreen(FormScreen):
         yield OptionList(id="f-container-list")
         yield from self.field("container", "Container", Static(id="f-container"))
         yield from self.field("aliases", "Aliases", Input(placeholder="db, cache (other names on this network)", id="f-aliases"))
-        yield from self.field("ipv4", "IPv4", Input(placeholder="static address inside " + (", ".join(self.network.subnets) or "the subnet"), id="f-ipv4"))
-        yield from self.field("ipv6", "IPv6", Input(placeholder="static IPv6 (optional)", id="f-ipv6"))
+        # A static address only where Docker can take one; otherwise the field is off and says why.
+        pools = self.snapshot.engine.address_pools
+        for name, label, version, placeholder in (
+            ("ipv4", "IPv4", 4, "static address inside " + (", ".join(s for s in self.network.subnets if ":" not in s) or "the subnet")),
+            ("ipv6", "IPv6", 6, "static IPv6 (optional)"),
+        ):
+            verdict, why = static_ip_support(self.network, version, pools)
+            hint = ""
+            if verdict == "no":
+                no_subnet = why.endswith(f"has no IPv{version} subnet")
+                placeholder = f"no IPv{version} subnet on this network" if no_subnet else "not on this network"
+                hint = why if version == 4 and not no_subnet else ""  # said once, on the IPv4 line
+            elif verdict == "unsure" and version == 4:
+                hint = "may be refused: netui cannot tell whether this subnet was given with --subnet"
+            field = Input(placeholder=placeholder, id=f"f-{name}", disabled=verdict == "no")
+            yield from self.field(name, label, field, hint=hint)
 
     def on_mount(self) -> None:
         self._fill_list("open")

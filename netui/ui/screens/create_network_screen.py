@@ -5,14 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Checkbox, Input, Select
 
 from netui.engine.model import EngineInfo, Snapshot
+from netui.engine.hostnet import HostNetworking, read_host_networking
+from netui.engine.network_checks import BRIDGE_OPTIONS
 from netui.engine.specs import NetworkSpec
-from netui.engine.validation import BRIDGE_OPTIONS, creatable_drivers, validate_network
+from netui.engine.validation import creatable_drivers, validate_network
 from netui.text import clean
 from netui.ui.screens.form_screen import FormScreen
 
@@ -47,10 +51,29 @@ class CreateNetworkScreen(FormScreen):
     TITLE = "Create a network"
     VERB = "Create"
 
+    class HostRead(Message):
+        def __init__(self, host: HostNetworking) -> None:
+            super().__init__()
+            self.host = host
+
     def __init__(self, snapshot: Snapshot, info: EngineInfo) -> None:
         super().__init__(snapshot)
         self.info = info
         self.drivers = creatable_drivers(info)
+        self.host: HostNetworking | None = None  # the engine host's routes, once read
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._read_host()
+
+    @work(thread=True, exclusive=True, group="host-networking", exit_on_error=False, description="read the host's routes")
+    def _read_host(self) -> None:
+        # Subnets are checked against the host's routes only when the engine runs here.
+        self.post_message(self.HostRead(read_host_networking(self.info)))
+
+    def on_create_network_screen_host_read(self, msg: HostRead) -> None:
+        self.host = msg.host
+        self.refresh_form()
 
     def intro(self) -> Text:
         return Text("A user-defined network: its containers find each other by name and are isolated from other networks.", style="dim")
@@ -95,7 +118,7 @@ class CreateNetworkScreen(FormScreen):
         )
 
     def validate(self, spec: NetworkSpec):
-        return validate_network(spec, self.snapshot, self.info)
+        return validate_network(spec, self.snapshot, self.info, self.host)
 
     def outcome(self, result: object) -> NetworkCreated:
         return NetworkCreated(self.value("name").strip(), str(result))

@@ -21,7 +21,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Stat
 
 from netui.engine.client import explain
 from netui.engine.model import Snapshot
-from netui.engine.specs import FieldError, command_text
+from netui.engine.specs import FieldError, blocking, command_text
 from netui.text import clean
 from netui.ui.toast import toast
 
@@ -104,20 +104,35 @@ class FormScreen(ModalScreen[str | None]):
         self.query_one("#form-command", Static).update(cmd)
         for err_widget in self.query(".form-field-error"):
             name = (err_widget.id or "")[4:]
-            msgs = [e.message for e in errors if e.field == name]
-            visible = bool(msgs) and (self.submitted or name in self.touched)
-            err_widget.update(Text("\n".join(f"✖ {clean(m)}" for m in msgs), style="bold red") if visible else "")
+            mine = [e for e in errors if e.field == name]
+            visible = bool(mine) and (self.submitted or name in self.touched)
+            err_widget.update(self._problems_text(mine) if visible else "")
             err_widget.display = visible
         # Errors for fields without an error line (e.g. the network itself), and the
         # engine's refusal until the user acts on it.
-        orphans = [e.message for e in errors if not self.query(f"#err-{e.field}")]
+        orphans = [e.message for e in blocking(errors) if not self.query(f"#err-{e.field}")]
         shown = orphans if (self.submitted or self.touched) else []
         if self.refusal is not None:
             shown.append(f"The engine refused: {self.refusal[1]}")
         if not self.busy:
             self.show_error("\n".join(shown))
-        self.query_one("#submit", Button).disabled = self.busy or (self.submitted and bool(errors))
+        # Warnings are shown and never stop a submit; errors do.
+        self.query_one("#submit", Button).disabled = self.busy or (self.submitted and bool(blocking(errors)))
         return errors
+
+    @staticmethod
+    def _problems_text(problems: list[FieldError]) -> Text:
+        """Errors (red ✖) first, then warnings (yellow ⚠), one a line, as literal text."""
+        text = Text()
+        ordered = [e for e in problems if not e.is_warning] + [e for e in problems if e.is_warning]
+        for i, e in enumerate(ordered):
+            if i:
+                text.append("\n")
+            if e.is_warning:
+                text.append(f"⚠ {clean(e.message)}", style="yellow")
+            else:
+                text.append(f"✖ {clean(e.message)}", style="bold red")
+        return text
 
     def show_error(self, message: str) -> None:
         box = self.query_one("#form-error", Static)
@@ -175,7 +190,7 @@ class FormScreen(ModalScreen[str | None]):
             return
         self.submitted = True
         self.refusal = None
-        errors = self.refresh_form()
+        errors = blocking(self.refresh_form())
         if errors:
             toast(self, f"{len(errors)} thing{'s' if len(errors) != 1 else ''} to fix first", severity="warning", timeout=3)
             return
