@@ -13,9 +13,9 @@ graphs of the same kind; a network node then counts the members it hides.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Iterable
 
 from netui.engine.model import Container, Endpoint, Network, Port, Snapshot
 from netui.text import clean
@@ -222,7 +222,7 @@ class MapGraph:
         return tuple(k for k in (n.key for n in self.networks) if k in seen)
 
     # -- smaller graphs -------------------------------------------------------------------
-    def subgraph(self, network_keys: Iterable[str], container_keys: Iterable[str], scope: str = "") -> "MapGraph":
+    def subgraph(self, network_keys: Iterable[str], container_keys: Iterable[str], scope: str = "") -> MapGraph:
         """The given networks and containers, the links between them, their ports and shares.
 
         A kept container drags in the containers whose stack it shares and those that share its stack.
@@ -250,7 +250,7 @@ class MapGraph:
             scope=scope,
         )
 
-    def focus(self, nkey: str) -> "MapGraph":
+    def focus(self, nkey: str) -> MapGraph:
         """One network, everything on it, and its neighbours (the networks its containers bridge to)."""
         node = self.nodes.get(nkey)
         if not isinstance(node, NetworkNode):
@@ -260,7 +260,7 @@ class MapGraph:
         nets = {nkey, *self.neighbours(nkey)}
         return self.subgraph(nets, ctrs, scope=f"focus: {node.name} and its neighbours")
 
-    def matching(self, query: str) -> "MapGraph":
+    def matching(self, query: str) -> MapGraph:
         """The nodes whose text contains `query` (any case), and what connects them:
         a matching container keeps its networks; a matching network keeps its members;
         a matching port keeps its container; containers that bridge two kept networks stay."""

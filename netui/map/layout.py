@@ -120,7 +120,7 @@ class Layout:
         ends += [lab.x + spans_len(lab.spans) for lab in self.labels]
         return max(ends, default=0)
 
-    def absorb(self, other: "Layout") -> None:
+    def absorb(self, other: Layout) -> None:
         base = len(self.lines)
         self.boxes += other.boxes
         self.labels += other.labels
@@ -356,7 +356,7 @@ class BlockBuilder:
                 bridges.append(c.key)
             elif len(nets) == 1:
                 members[nets[0]].append(c.key)
-        link_of = {(l.network_key, l.container_key): l for l in g.links}
+        link_of = {(lk.network_key, lk.container_key): lk for lk in g.links}
         has_ports = any(g.ports_of.get(k) for k in [*bridges, *(m for v in members.values() for m in v)])
         port_w = 0
         if has_ports:
@@ -603,7 +603,7 @@ class BlockBuilder:
 
 def unattached(g: MapGraph) -> list[str]:
     """Containers on no network of this graph and in no kept container's stack."""
-    linked = {l.container_key for l in g.links}
+    linked = {lk.container_key for lk in g.links}
     out = []
     for c in g.containers:
         if c.key in linked:

@@ -14,9 +14,9 @@ go into Segments and Text, never into markup.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
-from typing import Iterable
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -24,7 +24,8 @@ from rich.style import Style
 from rich.text import Text
 
 from netui.map.graph import ContainerNode, MapGraph, PortNode, kind_of
-from netui.map.layout import Label, Layout, Options, Spans, layout as do_layout
+from netui.map.layout import Label, Layout, Options, Spans
+from netui.map.layout import layout as do_layout
 
 THEME: dict[str, Style] = {
     "": Style(),
@@ -160,7 +161,7 @@ def mark_notes(marks: Iterable[PathMark], g: MapGraph) -> tuple[Spans, ...]:
 class Picture:
     width: int
     height: int
-    rows: "_Rows"
+    rows: _Rows
     layout: Layout
     theme: dict[str, Style] = field(default_factory=lambda: THEME)
 

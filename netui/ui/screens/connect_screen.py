@@ -14,8 +14,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from netui.engine.model import Container, Network, Snapshot
-from netui.engine.specs import ConnectSpec, FieldError
 from netui.engine.network_checks import static_ip_support
+from netui.engine.specs import ConnectSpec, FieldError
 from netui.engine.validation import cannot_join, validate_connect
 from netui.text import clean
 from netui.ui.screens.form_screen import FormScreen

@@ -12,8 +12,8 @@ from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Checkbox, Input, Select
 
-from netui.engine.model import EngineInfo, Snapshot
 from netui.engine.hostnet import HostNetworking, read_host_networking
+from netui.engine.model import EngineInfo, Snapshot
 from netui.engine.network_checks import BRIDGE_OPTIONS
 from netui.engine.specs import NetworkSpec
 from netui.engine.validation import creatable_drivers, validate_network

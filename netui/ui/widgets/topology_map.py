@@ -74,25 +74,25 @@ class TopologyMap(ScrollView, can_focus=True):
     class NodeSelected(Message):
         """The selected node changed."""
 
-        def __init__(self, topology_map: "TopologyMap", node: MapNode) -> None:
+        def __init__(self, topology_map: TopologyMap, node: MapNode) -> None:
             super().__init__()
             self.topology_map = topology_map
             self.node = node
 
         @property
-        def control(self) -> "TopologyMap":
+        def control(self) -> TopologyMap:
             return self.topology_map
 
     class NodeActivated(Message):
         """Enter on a node: open its details."""
 
-        def __init__(self, topology_map: "TopologyMap", node: MapNode) -> None:
+        def __init__(self, topology_map: TopologyMap, node: MapNode) -> None:
             super().__init__()
             self.topology_map = topology_map
             self.node = node
 
         @property
-        def control(self) -> "TopologyMap":
+        def control(self) -> TopologyMap:
             return self.topology_map
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
