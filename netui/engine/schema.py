@@ -144,10 +144,18 @@ def to_dict(snap: Snapshot) -> dict[str, Any]:
             "swarm": e.swarm,
             "swarm_manager": e.swarm_manager,
             "network_drivers": list(e.network_drivers),
+            "address_pools": None if e.address_pools is None else [{"base": b, "size": n} for b, n in e.address_pools],
         },
         "networks": [network_dict(n, snap) for n in snap.networks],
         "containers": [container_dict(c, snap) for c in snap.containers],
     }
+
+
+def _pools(raw: Any) -> tuple[tuple[str, int], ...] | None:
+    """The engine's default address pools; None in a dump made before they were recorded."""
+    if raw is None:
+        return None
+    return tuple((str(p["base"]), int(p["size"])) for p in raw)
 
 
 def _pairs(d: Any) -> tuple[tuple[str, str], ...]:
@@ -170,6 +178,7 @@ def from_dict(data: Any) -> Snapshot:
             swarm=str(eng.get("swarm", "inactive")),
             swarm_manager=bool(eng.get("swarm_manager", False)),
             network_drivers=tuple(eng.get("network_drivers") or ()),
+            address_pools=_pools(eng.get("address_pools")),
         )
         networks = []
         for n in data.get("networks") or []:
