@@ -33,10 +33,13 @@ def number_sort(plain: str) -> tuple:
 
 def ip_sort(plain: str) -> tuple:
     """Addresses in numeric order (10.0.0.9 before 10.0.0.10); the rest after."""
-    first = plain.split(",")[0].strip().split("/")[0].strip("[]")
-    head = first.rsplit(":", 1)[0] if first.count(":") == 1 else first  # host:port
+    first = plain.split(",")[0].strip().split("/")[0]
+    if first.startswith("[") and "]" in first:
+        head = first[1 : first.index("]")]  # [v6]:port
+    else:
+        head = first.rsplit(":", 1)[0] if first.count(":") == 1 else first  # v4:port
     try:
-        ip = ipaddress.ip_address(head.strip("[]"))
+        ip = ipaddress.ip_address(head)
         return (0, ip.version, int(ip), plain)
     except ValueError:
         return (1, 0, 0, plain.casefold())
