@@ -10,7 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import ScrollableContainer, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
+
+from netui.ui.widgets.keyed_table import NAVIGATION_ACTIONS, KeyedTable
 
 KEY_NAMES = {
     "question_mark": "?",
@@ -29,7 +31,7 @@ KEY_NAMES = {
     "pagedown": "PgDn",
 }
 
-# Bindings every DataTable already has, worth listing once.
+# The cursor keys every table has, worth listing once.
 TABLE_BUILTINS = [("↑ ↓  j k", "move the cursor"), ("PgUp PgDn", "page"), ("g G  Home End", "top / bottom")]
 
 
@@ -48,7 +50,7 @@ def binding_rows(bindings: Iterable[BindingType], hide: frozenset[str] = frozens
             keys, action, desc = (tuple(b) + ("", ""))[:3]
         if action.removeprefix("app.") in hide:
             continue
-        if keys in ("j", "k", "g", "G"):
+        if keys in ("j", "k", "g", "G") or action in NAVIGATION_ACTIONS:
             continue  # listed with the table builtins
         rows.append((key_label(keys), desc or "?"))
     return rows
@@ -72,7 +74,7 @@ def help_sections(app_bindings, panes: list[tuple[str, type]], hide: frozenset[s
             if row[0] not in seen:
                 seen.add(row[0])
                 rows.append(row)
-        if issubclass(cls, DataTable):
+        if issubclass(cls, KeyedTable):
             rows = TABLE_BUILTINS + rows
         elif issubclass(cls, ScrollableContainer):
             rows = [("↑ ↓  j k  PgUp PgDn", "scroll"), ("g G  Home End", "top / bottom"), ("Esc", "back to the table")] + rows

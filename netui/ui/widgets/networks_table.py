@@ -63,4 +63,4 @@ class NetworksTable(KeyedTable):
         ), flash=flash)
         count = len(networks)
         total = len(snap.networks)
-        self.border_title = f"Networks ({count})" if count == total else f"Networks ({count} of {total})"
+        self.set_titles(f"Networks ({count})" if count == total else f"Networks ({count} of {total})")
