@@ -223,16 +223,19 @@ class KeyedTable(ScrollView, can_focus=True):
 
     def cached_rows(self, entries: Iterable[tuple[str, Hashable, Callable[[], tuple[Text, ...]]]]) -> dict[str, tuple[Text, ...]]:
         """Rows from (key, what the row depends on, builder): a row whose inputs are
-        unchanged (the model is immutable) is reused, not rebuilt."""
+        unchanged (the model is immutable) is reused, not rebuilt. Rows a filter hid stay
+        cached a while, so lifting the filter does not rebuild them all."""
+        cache = self._row_cache
         fresh: dict[Hashable, tuple[Text, ...]] = {}
         rows: dict[str, tuple[Text, ...]] = {}
         for key, ident, build in entries:
-            cells = self._row_cache.get(ident)
+            cells = cache.get(ident)
             if cells is None:
-                cells = build()
+                cells = cache[ident] = build()
             fresh[ident] = cells
             rows[key] = cells
-        self._row_cache = fresh
+        if len(cache) > 2 * len(fresh) + 1000:
+            self._row_cache = fresh  # bounded: what is shown now, and nothing older
         return rows
 
     def set_titles(self, title: object, subtitle: object = None) -> None:
