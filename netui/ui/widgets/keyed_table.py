@@ -15,69 +15,30 @@ a cursor move draws two lines.
 
 from __future__ import annotations
 
-import ipaddress
 import time
-from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, ClassVar, Hashable, Iterable, Mapping, Sequence
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.color import Color
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
+from netui.ui.table_lines import (
+    PADDING, Column, ColumnWidths, column_at, ip_sort, line, number_sort, row_style, same_cells, text_sort,
+)
+
+__all__ = ["FLASH_SECONDS", "NAVIGATION_ACTIONS", "Column", "KeyedTable", "ip_sort", "number_sort", "text_sort"]
+
 FLASH_SECONDS = 1.5
-PADDING = 1  # blank cells on each side of a column
 # The keys every table has, listed once on the help screen (not per pane).
 NAVIGATION_ACTIONS = frozenset({"select_row", "cursor_up", "cursor_down", "page_up", "page_down", "first_row", "last_row", "scroll_left", "scroll_right"})
-
-
-def text_sort(plain: str) -> tuple:
-    return (plain == "", plain.casefold())
-
-
-def number_sort(plain: str) -> tuple:
-    digits = "".join(ch for ch in plain if ch.isdigit())
-    return (0, int(digits)) if digits else (1, 0)
-
-
-def ip_sort(plain: str) -> tuple:
-    """Addresses in numeric order (10.0.0.9 before 10.0.0.10); the rest after."""
-    first = plain.split(",")[0].strip().split("/")[0]
-    if first.startswith("[") and "]" in first:
-        head = first[1 : first.index("]")]  # [v6]:port
-    else:
-        head = first.rsplit(":", 1)[0] if first.count(":") == 1 else first  # v4:port
-    try:
-        ip = ipaddress.ip_address(head)
-        return (0, ip.version, int(ip), plain)
-    except ValueError:
-        return (1, 0, 0, plain.casefold())
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    sort: Callable[[str], tuple] = text_sort
-
-
-def _same(a: Text, b: Text) -> bool:
-    """Cells look the same (Text's own == ignores the base style)."""
-    return a is b or (a.plain == b.plain and a.style == b.style and a.spans == b.spans)
-
-
-def _width(cell: Text) -> int:
-    """Cells are one line: a cell with a line break shows its first line."""
-    return cell.cell_len if "\n" not in cell.plain else Text(cell.plain.split("\n", 1)[0]).cell_len
 
 
 class KeyedTable(ScrollView, can_focus=True):
@@ -175,18 +136,9 @@ class KeyedTable(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.sort_index = 0
         self.sort_reverse = False
-        self._base: dict[str, tuple[Text, ...]] = {}  # key -> cells, as given
-        self._order: list[str] = []  # keys in display order
-        self._index: dict[str, int] = {}  # key -> display position
-        self._sort_keys: dict[str, tuple] = {}  # key -> sort key of its cell in the sort column
-        self._revision: dict[str, int] = {}  # key -> bumped when the row's cells change
+        self._reset_rows()
         self._next_revision = 0
-        self._cell_widths: dict[str, tuple[int, ...]] = {}
-        self._width_counts: list[Counter[int]] = [Counter() for _ in self.COLUMNS]
-        self._widths: tuple[int, ...] = tuple(self._label_width(i) for i in range(len(self.COLUMNS)))
-        self._flash_until: dict[str, float] = {}
         self._flash_timer: Timer | None = None
-        self._cursor = 0
         self._hover: tuple[int, int] | None = None  # (row, column) under the mouse; row -1 is the header
         self._lines: LRUCache[Hashable, Strip] = LRUCache(1024)
         self._pass_look: tuple[Style, ...] | None = None
@@ -196,6 +148,17 @@ class KeyedTable(ScrollView, can_focus=True):
         self._row_cache: dict[Hashable, tuple[Text, ...]] = {}
         self._titles: dict[str, tuple[object, object]] = {}
         self._update_virtual_size()
+
+    def _reset_rows(self) -> None:
+        self._base: dict[str, tuple[Text, ...]] = {}  # key -> cells, as given
+        self._order: list[str] = []  # keys in display order
+        self._index: dict[str, int] = {}  # key -> display position
+        self._sort_keys: dict[str, tuple] = {}  # key -> sort key of its cell in the sort column
+        self._revision: dict[str, int] = {}  # key -> bumped when the row's cells change
+        self._columns = ColumnWidths([Text(c.label).cell_len for c in self.COLUMNS])
+        self._widths = self._columns.widths(self.sort_index)
+        self._flash_until: dict[str, float] = {}
+        self._cursor = 0
 
     # -- what is shown ----------------------------------------------------------
     @property
@@ -256,18 +219,8 @@ class KeyedTable(ScrollView, can_focus=True):
         fresh: its rows are not news, so they do not flash, and the cursor goes to the top."""
         if scope != self._scope:
             self._scope = scope
-            self._base.clear()
-            self._order.clear()
-            self._index.clear()
-            self._sort_keys.clear()
-            self._revision.clear()
-            self._cell_widths.clear()
-            for counts in self._width_counts:
-                counts.clear()
-            self._flash_until.clear()
-            self._cursor = 0
+            self._reset_rows()
             self._synced_once = False
-            self._set_widths()
             self._update_virtual_size()
             self.scroll_to(0, 0, animate=False, force=True)
             self.refresh()
@@ -290,13 +243,13 @@ class KeyedTable(ScrollView, can_focus=True):
             old = base.get(key)
             if old is None:
                 added = order_changed = True
-            elif old is cells or (len(old) == len(cells) and all(map(_same, old, cells))):
+            elif old is cells or (len(old) == len(cells) and all(map(same_cells, old, cells))):
                 continue
             if flash:
                 self._flash_until[key] = now + FLASH_SECONDS
             base[key] = cells
             changed.append(key)
-            self._remember_widths(key, cells)
+            self._columns.add(key, cells)
             self._next_revision += 1
             self._revision[key] = self._next_revision
             if sort_col is not None:
@@ -329,35 +282,13 @@ class KeyedTable(ScrollView, can_focus=True):
         self._sort_keys.pop(key, None)
         self._revision.pop(key, None)
         self._flash_until.pop(key, None)
-        for counts, w in zip(self._width_counts, self._cell_widths.pop(key, ())):
-            counts[w] -= 1
-            if not counts[w]:
-                del counts[w]
-
-    def _remember_widths(self, key: str, cells: tuple[Text, ...]) -> None:
-        old = self._cell_widths.get(key, ())
-        new = tuple(_width(c) for c in cells[: len(self.COLUMNS)])
-        if old == new:
-            return
-        for counts, w in zip(self._width_counts, old):
-            counts[w] -= 1
-            if not counts[w]:
-                del counts[w]
-        for counts, w in zip(self._width_counts, new):
-            counts[w] += 1
-        self._cell_widths[key] = new
-
-    def _label_width(self, index: int) -> int:
-        arrow = 2 if index == self.sort_index else 0  # " ▲"
-        return Text(self.COLUMNS[index].label).cell_len + arrow
+        self._columns.remove(key)
 
     def _set_widths(self) -> bool:
         """Each column as wide as its widest cell or its header; True when one changed."""
-        widths = tuple(max(self._label_width(i), max(counts, default=0)) for i, counts in enumerate(self._width_counts))
-        if widths == self._widths:
-            return False
-        self._widths = widths
-        return True
+        widths = self._columns.widths(self.sort_index)
+        changed, self._widths = widths != self._widths, widths
+        return changed
 
     def _update_virtual_size(self) -> None:
         size = Size(sum(self._widths) + 2 * PADDING * len(self._widths), len(self._order) + 1)
@@ -431,16 +362,11 @@ class KeyedTable(ScrollView, can_focus=True):
         cache_key = ("\x00header", self._widths, self.sort_index, self.sort_reverse, hover, width, look)
         strip = self._lines.get(cache_key)
         if strip is None:
-            base, header, header_hover = look[0], look[1], look[2]
-            segments: list[Segment] = []
-            for i, (col, w) in enumerate(zip(self.COLUMNS, self._widths)):
-                label = Text(col.label)
-                if i == self.sort_index:
-                    label.append(" ▼" if self.sort_reverse else " ▲", style="bold")
-                style = base + header + (header_hover if i == hover else Style())
-                segments += self._cell_segments(label, w, style)
-            strip = self._finish(segments, width, base + header)
-            self._lines[cache_key] = strip
+            labels = [Text(col.label) for col in self.COLUMNS]
+            labels[self.sort_index].append(" ▼" if self.sort_reverse else " ▲", style="bold")
+            style = look[0] + look[1]
+            styles = [style + look[2] if i == hover else style for i in range(len(labels))]
+            strip = self._lines[cache_key] = line(labels, self._widths, width, style, None, self.app.console, styles)
         return strip
 
     def _row_line(self, index: int, width: int, look: tuple[Style, ...]) -> tuple[Strip, Style]:
@@ -448,52 +374,12 @@ class KeyedTable(ScrollView, can_focus=True):
         cursor = index == self._cursor
         hover = self._hover is not None and self._hover[0] == index and not cursor
         flashing = self.is_flashing(key)
-        base, cursor_style, hover_style, flash_style = look[0], look[3], look[4], look[5]
-        row_style = base
-        if flashing:
-            row_style += Style(bgcolor=flash_style.bgcolor)
-        if hover:
-            row_style += Style(bgcolor=hover_style.bgcolor)
-        post = None
-        if cursor:
-            row_style += cursor_style
-            if flashing and cursor_style.bgcolor is not None and flash_style.bgcolor is not None:
-                # A changed row under the cursor still shows it changed.
-                mixed = Color.from_rich_color(cursor_style.bgcolor).blend(Color.from_rich_color(flash_style.bgcolor), 0.4)
-                row_style += Style(bgcolor=mixed.rich_color)
-            if cursor_style.color is not None:
-                post = Style(color=cursor_style.color)  # the cursor's text colour wins, as in DataTable
+        style, post = row_style(look, cursor=cursor, hover=hover, flashing=flashing)
         cache_key = (key, self._revision.get(key), self._widths, width, cursor, hover, flashing, look)
         strip = self._lines.get(cache_key)
         if strip is None:
-            segments: list[Segment] = []
-            for cell, w in zip(self._base[key], self._widths):
-                segments += self._cell_segments(cell, w, row_style, post)
-            strip = self._finish(segments, width, row_style)
-            self._lines[cache_key] = strip
-        return strip, row_style
-
-    def _cell_segments(self, cell: Text, width: int, style: Style, post: Style | None = None) -> list[Segment]:
-        """One cell, padded to its column (an ellipsis where it does not fit)."""
-        if cell.cell_len > width or "\n" in cell.plain:
-            cell = cell.copy()
-            cell.plain = cell.plain.split("\n", 1)[0]
-            cell.truncate(width, overflow="ellipsis")
-        pad = Segment(" " * PADDING, style)
-        out = [pad]
-        console = self.app.console
-        if not cell.spans:  # Text.render leaves the base style to its caller then
-            base = style + console.get_style(cell.style, default=Style.null()) if cell.style else style
-            out.append(Segment(cell.plain, base + post if post else base))
-        else:
-            out += Segment.apply_style(cell.render(console, end=""), style, post)
-        gap = width - cell.cell_len
-        out.append(Segment(" " * (gap + PADDING), style) if gap else pad)
-        return out
-
-    def _finish(self, segments: list[Segment], width: int, fill: Style) -> Strip:
-        strip = Strip(segments)
-        return strip.extend_cell_length(width, fill).simplify()
+            strip = self._lines[cache_key] = line(self._base[key], self._widths, width, style, post, self.app.console)
+        return strip, style
 
     # -- cursor -------------------------------------------------------------------
     def _announce(self) -> None:
@@ -543,37 +429,32 @@ class KeyedTable(ScrollView, can_focus=True):
                     self._refresh_row(old_new[0])
         self._hover = spot
 
-    def _keyboard(self) -> None:
+    def _key_to(self, row: int, scroll_by: int = 0) -> None:
         """A key moves the cursor: the mouse's hover highlight steps aside, as in DataTable."""
         self._set_hover(None)
+        if scroll_by:
+            self.scroll_to(y=max(0, self.scroll_offset.y + scroll_by), animate=False, force=True)
+        self.move_cursor(row=row)
 
     def action_cursor_up(self) -> None:
-        self._keyboard()
-        self.move_cursor(row=self._cursor - 1)
+        self._key_to(self._cursor - 1)
 
     def action_cursor_down(self) -> None:
-        self._keyboard()
-        self.move_cursor(row=self._cursor + 1)
+        self._key_to(self._cursor + 1)
 
     def action_first_row(self) -> None:
-        self._keyboard()
-        self.move_cursor(row=0)
+        self._key_to(0)
 
     def action_last_row(self) -> None:
-        self._keyboard()
-        self.move_cursor(row=len(self._order) - 1)
+        self._key_to(len(self._order) - 1)
 
     def action_page_down(self) -> None:
-        self._keyboard()
         page = max(1, self.scrollable_content_region.height - 1)
-        self.scroll_to(y=self.scroll_offset.y + page, animate=False, force=True)
-        self.move_cursor(row=self._cursor + page)
+        self._key_to(self._cursor + page, page)
 
     def action_page_up(self) -> None:
-        self._keyboard()
         page = max(1, self.scrollable_content_region.height - 1)
-        self.scroll_to(y=max(0, self.scroll_offset.y - page), animate=False, force=True)
-        self.move_cursor(row=self._cursor - page)
+        self._key_to(self._cursor - page, -page)
 
     def on_resize(self, event: events.Resize) -> None:
         self._reveal_cursor()
@@ -584,13 +465,7 @@ class KeyedTable(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return None
-        x = offset.x + int(self.scroll_offset.x)
-        column, edge = None, 0
-        for i, w in enumerate(self._widths):
-            edge += w + 2 * PADDING
-            if x < edge:
-                column = i
-                break
+        column = column_at(self._widths, offset.x + int(self.scroll_offset.x))
         if offset.y == 0:
             return (-1, column) if column is not None else None
         row = offset.y - 1 + int(self.scroll_offset.y)
@@ -605,7 +480,7 @@ class KeyedTable(ScrollView, can_focus=True):
         self._set_hover(at)
 
     def on_leave(self, event: events.Leave) -> None:
-        self._keyboard()
+        self._set_hover(None)
 
     def on_click(self, event: events.Click) -> None:
         at = self._at(event)
