@@ -10,9 +10,11 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import ScrollableContainer, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 
-# Bindings every DataTable already has, worth listing once.
+from netui.ui.widgets.keyed_table import NAVIGATION_ACTIONS, KeyedTable
+
+# The cursor keys every table has, worth listing once.
 TABLE_BUILTINS = [("↑ ↓  j k", "move the cursor"), ("PgUp PgDn", "page"), ("g G  Home End", "top / bottom")]
 
 
@@ -30,7 +32,7 @@ def binding_rows(app: App, bindings: Iterable[BindingType], hide: frozenset[str]
         action = binding.action.split(".", 1)[-1]
         if action in hide:
             continue
-        if binding.key in ("j", "k", "g", "G"):
+        if binding.key in ("j", "k", "g", "G") or action in NAVIGATION_ACTIONS:
             continue  # listed with the table builtins
         rows.append((key_label(app, binding), binding.tooltip or binding.description or "?"))
     return rows
@@ -55,7 +57,7 @@ def help_sections(app: App, everywhere: list[BindingType], panes: list[tuple[str
             if row[0] not in seen:
                 seen.add(row[0])
                 rows.append(row)
-        if issubclass(cls, DataTable) or getattr(cls, "IS_TABLE", False):
+        if issubclass(cls, KeyedTable):
             rows = TABLE_BUILTINS + rows
         elif issubclass(cls, ScrollableContainer):
             rows = [("↑ ↓  j k  PgUp PgDn", "scroll"), ("g G  Home End", "top / bottom"), ("esc", "back to the table")] + rows

@@ -69,8 +69,7 @@ class ContainersTable(KeyedTable):
         self.set_scope(self.network_id)
         if net is None:
             self.sync({}, flash=False)
-            self.border_title = "Containers"
-            self.border_subtitle = ""
+            self.set_titles("Containers", "")
             return
         def ident(m: Member) -> Hashable:
             others = tuple(n.name for n in snap.networks_of(m.container) if n.id != net.id)
@@ -79,8 +78,7 @@ class ContainersTable(KeyedTable):
         self.sync(self.cached_rows((m.key, ident(m), lambda m=m: self.row(snap, net, m)) for m in members), flash=flash)
         total = len(snap.members(net.id))
         shown = f"{len(members)}" if len(members) == total else f"{len(members)} of {total}"
-        self.border_title = Text.assemble("Containers on ", (clean(net.name, 60), "bold"), f" ({shown})")
-        self.border_subtitle = _explain(net)
+        self.set_titles(Text.assemble("Containers on ", (clean(net.name, 60), "bold"), f" ({shown})"), _explain(net))
 
 
 def _names(container_name: str, names: tuple[str, ...]) -> list[str]:

@@ -1,64 +1,121 @@
-"""A DataTable whose rows are keyed and updated in place.
+"""A table whose rows are keyed and updated in place, drawn line by line.
 
 `sync` takes the rows a pane should show now and applies only the difference:
-rows are added, removed or have the changed cells updated, so nothing flickers,
-and the cursor stays on the row (by key) the user left it on. Changed and new
-rows are briefly highlighted. Columns sort on `s` (next column), `S` (reverse)
-or a click on the header.
+rows are added, removed or replaced, the cursor stays on the row (by key) the
+user left it on, and changed and new rows are briefly highlighted. Columns sort
+on `s` (next column), `S` (reverse) or a click on the header.
+
+Built on Textual's Line API (a ScrollView that draws one line at a time) rather
+than on DataTable, which clears its whole render cache on any cell update: at
+1000 containers every event re-rendered every visible cell. Here each row's line
+is cached under what it looks like (its cells, the column widths, cursor, hover,
+flash, the styles in force), so an update draws only the rows that changed, and
+a cursor move draws two lines.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import time
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widgets import DataTable
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.timer import Timer
+
+from netui.ui.table_lines import (
+    PADDING,
+    Column,
+    ColumnWidths,
+    column_at,
+    ip_sort,
+    line,
+    number_sort,
+    row_style,
+    same_cells,
+    text_sort,
+)
+
+__all__ = ["FLASH_SECONDS", "NAVIGATION_ACTIONS", "Column", "KeyedTable", "ip_sort", "number_sort", "text_sort"]
 
 FLASH_SECONDS = 1.5
+# The keys every table has, listed once on the help screen (not per pane).
+NAVIGATION_ACTIONS = frozenset({"select_row", "cursor_up", "cursor_down", "page_up", "page_down", "first_row", "last_row", "scroll_left", "scroll_right"})
 
 
-def text_sort(plain: str) -> tuple:
-    return (plain == "", plain.casefold())
-
-
-def number_sort(plain: str) -> tuple:
-    digits = "".join(ch for ch in plain if ch.isdigit())
-    return (0, int(digits)) if digits else (1, 0)
-
-
-def ip_sort(plain: str) -> tuple:
-    """Addresses in numeric order (10.0.0.9 before 10.0.0.10); the rest after."""
-    first = plain.split(",")[0].strip().split("/")[0].strip("[]")
-    head = first.rsplit(":", 1)[0] if first.count(":") == 1 else first  # host:port
-    try:
-        ip = ipaddress.ip_address(head.strip("[]"))
-        return (0, ip.version, int(ip), plain)
-    except ValueError:
-        return (1, 0, 0, plain.casefold())
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    sort: Callable[[str], tuple] = text_sort
-
-
-class KeyedTable(DataTable):
+class KeyedTable(ScrollView, can_focus=True):
     COLUMNS: ClassVar[Sequence[Column]] = ()
-    COMPONENT_CLASSES = {"keyed-table--flash"}
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {
+        "keyed-table--header",
+        "keyed-table--header-hover",
+        "keyed-table--cursor",
+        "keyed-table--hover",
+        "keyed-table--flash",
+    }
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("g", "scroll_top", "Top", show=False),
-        Binding("G", "scroll_bottom", "Bottom", show=False),
+    # The look of Textual's DataTable (header, block cursor, hover), so the panes look as before.
+    DEFAULT_CSS = """
+    KeyedTable {
+        background: $surface;
+        color: $foreground;
+        height: auto;
+        max-height: 100%;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .keyed-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+            & > .keyed-table--header {
+                background-tint: $foreground 5%;
+            }
+        }
+        & > .keyed-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        &:ansi > .keyed-table--header {
+            background: ansi_bright_blue;
+            color: ansi_default;
+        }
+        & > .keyed-table--header-hover {
+            background: $accent 30%;
+        }
+        & > .keyed-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        & > .keyed-table--hover {
+            background: $block-hover-background;
+        }
+        & > .keyed-table--flash {
+            background: $success 35%;
+        }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_row", "Select", show=False),  # panes bind Enter to what a row opens
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home,g,ctrl+home", "first_row", "Top", show=False),
+        Binding("end,G,ctrl+end", "last_row", "Bottom", show=False),
+        Binding("left", "scroll_left", "Scroll left", show=False),
+        Binding("right", "scroll_right", "Scroll right", show=False),
         Binding("s", "sort_next", "Sort", tooltip="sort by the next column (the header shows ▲ / ▼)"),
         Binding("S", "sort_reverse", "Reverse sort", show=False, tooltip="reverse the sort order"),
     ]
@@ -74,47 +131,62 @@ class KeyedTable(DataTable):
         def control(self) -> KeyedTable:
             return self.table
 
+    @dataclass
+    class Selected(Message):
+        """Enter (or a click) on the row under the cursor, `key`, in a pane that gives Enter no other meaning."""
+
+        table: KeyedTable
+        key: str
+
+        @property
+        def control(self) -> KeyedTable:
+            return self.table
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=False)
-        self._base: dict[str, tuple[Text, ...]] = {}
-        self._flash_until: dict[str, float] = {}
+        super().__init__(id=id, classes=classes)
+        self.sort_index = 0
+        self.sort_reverse = False
+        self._reset_rows()
+        self._next_revision = 0
+        self._flash_timer: Timer | None = None
+        self._hover: tuple[int, int] | None = None  # (row, column) under the mouse; row -1 is the header
+        self._lines: LRUCache[Hashable, Strip] = LRUCache(1024)
+        self._pass_look: tuple[Style, ...] | None = None
         self._announced: str | None | bool = False  # False: nothing announced yet
         self._synced_once = False
         self._scope: object = None
         self._row_cache: dict[Hashable, tuple[Text, ...]] = {}
-        self.sort_index = 0
-        self.sort_reverse = False
+        self._titles: dict[str, tuple[object, object]] = {}
+        self._update_virtual_size()
 
-    def on_mount(self) -> None:
-        for col in self.COLUMNS:
-            self.add_column(self._header(col), key=col.key)
-
-    async def _on_idle(self, event) -> None:
-        # DataTable measures new and updated cells at idle time, but its render
-        # cache is keyed by an update counter, not by column widths: a frame drawn
-        # between add_row and idle would stay cut to the header's width. Drop the
-        # cached renders whenever widths were just recomputed.
-        remeasure = self._require_update_dimensions or bool(self._updated_cells)
-        widths = [c.content_width for c in self.columns.values()]
-        await super()._on_idle(event)
-        if remeasure and widths != [c.content_width for c in self.columns.values()]:
-            self.notify_style_update()
-            self.refresh()
+    def _reset_rows(self) -> None:
+        self._base: dict[str, tuple[Text, ...]] = {}  # key -> cells, as given
+        self._order: list[str] = []  # keys in display order
+        self._index: dict[str, int] = {}  # key -> display position
+        self._sort_keys: dict[str, tuple] = {}  # key -> sort key of its cell in the sort column
+        self._revision: dict[str, int] = {}  # key -> bumped when the row's cells change
+        self._columns = ColumnWidths([Text(c.label).cell_len for c in self.COLUMNS])
+        self._widths = self._columns.widths(self.sort_index)
+        self._flash_until: dict[str, float] = {}
+        self._cursor = 0
 
     # -- what is shown ----------------------------------------------------------
     @property
+    def row_count(self) -> int:
+        return len(self._order)
+
+    @property
+    def cursor_row(self) -> int:
+        return self._cursor
+
+    @property
     def current_key(self) -> str | None:
-        if self.row_count == 0:
-            return None
-        try:
-            return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        except Exception:
-            return None
+        return self._order[self._cursor] if self._order else None
 
     @property
     def keys(self) -> list[str]:
         """Row keys in display order."""
-        return [row.key.value for row in self.ordered_rows]  # type: ignore[misc]
+        return list(self._order)
 
     def cells(self, key: str) -> tuple[Text, ...]:
         return self._base[key]
@@ -124,90 +196,200 @@ class KeyedTable(DataTable):
 
     def cached_rows(self, entries: Iterable[tuple[str, Hashable, Callable[[], tuple[Text, ...]]]]) -> dict[str, tuple[Text, ...]]:
         """Rows from (key, what the row depends on, builder): a row whose inputs are
-        unchanged (the model is immutable) is reused, not rebuilt."""
+        unchanged (the model is immutable) is reused, not rebuilt. Rows a filter hid stay
+        cached a while, so lifting the filter does not rebuild them all."""
+        cache = self._row_cache
         fresh: dict[Hashable, tuple[Text, ...]] = {}
         rows: dict[str, tuple[Text, ...]] = {}
         for key, ident, build in entries:
-            cells = self._row_cache.get(ident)
+            cells = cache.get(ident)
             if cells is None:
-                cells = build()
+                cells = cache[ident] = build()
             fresh[ident] = cells
             rows[key] = cells
-        self._row_cache = fresh
+        if len(cache) > 2 * len(fresh) + 1000:
+            self._row_cache = fresh  # bounded: what is shown now, and nothing older
         return rows
+
+    def set_titles(self, title: object, subtitle: object = None) -> None:
+        """Set the border title (and subtitle, unless None). Setting either repaints
+        the whole pane, so a value equal to the one shown is not set again."""
+        for name, value in (("border_title", title), ("border_subtitle", subtitle)):
+            if value is None:
+                continue
+            shown = getattr(self, f"_{name}", None)
+            last = self._titles.get(name)
+            if last is not None and last[1] is shown and type(last[0]) is type(value) and last[0] == value:
+                continue
+            setattr(self, name, value)
+            self._titles[name] = (value, getattr(self, f"_{name}", None))
 
     def set_scope(self, scope: object) -> None:
         """What the table lists (e.g. one network's containers). A new scope starts
         fresh: its rows are not news, so they do not flash, and the cursor goes to the top."""
         if scope != self._scope:
             self._scope = scope
-            self.clear()
-            self._base.clear()
-            self._flash_until.clear()
+            self._reset_rows()
             self._synced_once = False
+            self._update_virtual_size()
+            self.scroll_to(0, 0, animate=False, force=True)
+            self.refresh()
 
     def sync(self, rows: Mapping[str, Sequence[Text]], *, flash: bool = True) -> None:
         """Show exactly `rows` (key -> cells), changing only what differs."""
         before = self.current_key
         flash = flash and self._synced_once
         now = time.monotonic()
-        col_keys = [c.key for c in self.COLUMNS]
-        with self.app.batch_update():
-            for key in [k for k in self._base if k not in rows]:
-                self.remove_row(key)
-                del self._base[key]
-                self._flash_until.pop(key, None)
-            order_changed = False
-            for key, cells in rows.items():
-                cells = tuple(cells)
-                old = self._base.get(key)
-                if old is None:
-                    if flash:
-                        self._flash_until[key] = now + FLASH_SECONDS
-                    self.add_row(*self._shown(key, cells), key=key)
+        sort_col = self.COLUMNS[self.sort_index] if self.COLUMNS else None
+        base, changed = self._base, []
+        removed = [k for k in base if k not in rows]
+        for key in removed:
+            del base[key]
+            self._forget(key)
+        added = False
+        order_changed = bool(removed)
+        for key, cells in rows.items():
+            cells = tuple(cells)
+            old = base.get(key)
+            if old is None:
+                added = order_changed = True
+            elif old is cells or (len(old) == len(cells) and all(map(same_cells, old, cells))):
+                continue
+            if flash:
+                self._flash_until[key] = now + FLASH_SECONDS
+            base[key] = cells
+            changed.append(key)
+            self._columns.add(key, cells)
+            self._next_revision += 1
+            self._revision[key] = self._next_revision
+            if sort_col is not None:
+                sort_key = sort_col.sort(cells[self.sort_index].plain)
+                if self._sort_keys.get(key) != sort_key:
+                    self._sort_keys[key] = sort_key
                     order_changed = True
-                elif old is not cells and old != cells:
-                    if flash:
-                        self._flash_until[key] = now + FLASH_SECONDS
-                    shown = self._shown(key, cells)
-                    for i, col in enumerate(col_keys):
-                        if old[i] != cells[i] or flash:
-                            self.update_cell(key, col, shown[i], update_width=True)
-                            if i == self.sort_index:
-                                order_changed = True
-                self._base[key] = cells
-            if order_changed:
-                self._apply_sort()
-            if before is not None and before in self._base:
-                index = self.get_row_index(before)
-                if index != self.cursor_row:
-                    self.move_cursor(row=index, scroll=False)
+        moved = False
+        if order_changed:
+            moved = self._apply_order(list(rows) if added else None)
+        widths_changed = self._set_widths()
+        self._update_virtual_size()
+        if before is not None and before in self._index:
+            self._cursor = self._index[before]
+        self._cursor = min(self._cursor, max(0, len(self._order) - 1))
+        if moved or widths_changed or added or removed:
+            self.refresh()
+        else:
+            for key in changed:
+                self._refresh_row(self._index[key])
+        if self.current_key != before:
+            self._refresh_row(self._cursor)
+        self._reveal_cursor()
         self._synced_once = True
-        if self._flash_until:
-            self.set_timer(FLASH_SECONDS + 0.05, self._expire_flashes)
+        if self._flash_until and self._flash_timer is None:
+            self._flash_timer = self.set_timer(FLASH_SECONDS + 0.05, self._expire_flashes)
         self._announce()
 
-    def _shown(self, key: str, cells: tuple[Text, ...]) -> tuple[Text, ...]:
-        if not self.is_flashing(key):
-            return cells
-        style = self.get_component_rich_style("keyed-table--flash", partial=True)
-        out = []
-        for c in cells:
-            c = c.copy()
-            c.stylize(style)
-            out.append(c)
-        return tuple(out)
+    def _forget(self, key: str) -> None:
+        self._sort_keys.pop(key, None)
+        self._revision.pop(key, None)
+        self._flash_until.pop(key, None)
+        self._columns.remove(key)
+
+    def _set_widths(self) -> bool:
+        """Each column as wide as its widest cell or its header; True when one changed."""
+        widths = self._columns.widths(self.sort_index)
+        changed, self._widths = widths != self._widths, widths
+        return changed
+
+    def _update_virtual_size(self) -> None:
+        size = Size(sum(self._widths) + 2 * PADDING * len(self._widths), len(self._order) + 1)
+        if size != self.virtual_size:
+            self.virtual_size = size
+
+    def _apply_order(self, incoming: list[str] | None) -> bool:
+        """Sort the rows (stable: ties keep the incoming order). True when positions moved."""
+        keys = incoming if incoming is not None else self._order
+        keys = [k for k in keys if k in self._base]
+        if self.COLUMNS:
+            keys.sort(key=self._sort_keys.__getitem__, reverse=self.sort_reverse)
+        if keys == self._order:
+            return False
+        self._order = keys
+        self._index = {k: i for i, k in enumerate(keys)}
+        return True
 
     def _expire_flashes(self) -> None:
+        self._flash_timer = None
         now = time.monotonic()
-        done = [k for k, t in self._flash_until.items() if t <= now]
-        for key in done:
+        for key in [k for k, t in self._flash_until.items() if t <= now]:
             del self._flash_until[key]
-            if key in self._base:
-                for col, cell in zip(self.COLUMNS, self._base[key]):
-                    self.update_cell(key, col.key, cell)
+            if key in self._index:
+                self._refresh_row(self._index[key])
         if self._flash_until:
-            self.set_timer(max(min(self._flash_until.values()) - now, 0.05), self._expire_flashes)
+            self._flash_timer = self.set_timer(max(min(self._flash_until.values()) - now, 0.05), self._expire_flashes)
+
+    # -- drawing ------------------------------------------------------------------
+    def _refresh_row(self, index: int) -> None:
+        """Repaint one row, if it is in view."""
+        top = int(self.scroll_offset.y)
+        if top <= index < top + self.size.height:
+            self.refresh_line(index + 1)  # line 0 is the header
+
+    def _look(self) -> tuple[Style, Style, Style, Style, Style, Style]:
+        get = self.get_component_rich_style
+        return (
+            self.rich_style,
+            get("keyed-table--header"),
+            get("keyed-table--header-hover"),
+            get("keyed-table--cursor"),
+            get("keyed-table--hover"),
+            get("keyed-table--flash"),
+        )
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The styles in force, looked up once per pass: they are part of every line's cache key.
+        self._pass_look = self._look()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass_look = None
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        scroll_x, scroll_y = self.scroll_offset
+        look = self._pass_look or self._look()
+        if y == 0:
+            strip = self._header_line(width, look)
+            fill = look[1]
+        else:
+            index = y - 1 + scroll_y
+            if not 0 <= index < len(self._order):
+                return Strip.blank(width, look[0])
+            strip, fill = self._row_line(index, width, look)
+        return strip.crop_extend(scroll_x, scroll_x + width, fill)
+
+    def _header_line(self, width: int, look: tuple[Style, ...]) -> Strip:
+        hover = self._hover[1] if self._hover is not None and self._hover[0] == -1 else None
+        cache_key = ("\x00header", self._widths, self.sort_index, self.sort_reverse, hover, width, look)
+        strip = self._lines.get(cache_key)
+        if strip is None:
+            labels = [Text(col.label) for col in self.COLUMNS]
+            labels[self.sort_index].append(" ▼" if self.sort_reverse else " ▲", style="bold")
+            style = look[0] + look[1]
+            styles = [style + look[2] if i == hover else style for i in range(len(labels))]
+            strip = self._lines[cache_key] = line(labels, self._widths, width, style, None, self.app.console, styles)
+        return strip
+
+    def _row_line(self, index: int, width: int, look: tuple[Style, ...]) -> tuple[Strip, Style]:
+        key = self._order[index]
+        cursor = index == self._cursor
+        hover = self._hover is not None and self._hover[0] == index and not cursor
+        flashing = self.is_flashing(key)
+        style, post = row_style(look, cursor=cursor, hover=hover, flashing=flashing)
+        cache_key = (key, self._revision.get(key), self._widths, width, cursor, hover, flashing, look)
+        strip = self._lines.get(cache_key)
+        if strip is None:
+            strip = self._lines[cache_key] = line(self._base[key], self._widths, width, style, post, self.app.console)
+        return strip, style
 
     # -- cursor -------------------------------------------------------------------
     def _announce(self) -> None:
@@ -216,38 +398,134 @@ class KeyedTable(DataTable):
             self._announced = key
             self.post_message(self.CurrentChanged(self, key))
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        event.stop()
+    def move_cursor(self, *, row: int, scroll: bool = True) -> None:
+        """Put the cursor on the row at `row` (clamped), scrolled into view."""
+        row = max(0, min(row, len(self._order) - 1))
+        if row != self._cursor:
+            old, self._cursor = self._cursor, row
+            self._refresh_row(old)
+            self._refresh_row(row)
+        if scroll:
+            self._reveal_cursor()
         self._announce()
+
+    def _reveal_cursor(self) -> None:
+        body = self.scrollable_content_region.height - 1  # below the header
+        if body <= 0 or not self._order:
+            return
+        top = int(self.scroll_offset.y)
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=False, force=True)
+        elif self._cursor >= top + body:
+            self.scroll_to(y=self._cursor - body + 1, animate=False, force=True)
 
     def select_key(self, key: str) -> bool:
-        if key not in self._base:
+        if key not in self._index:
             return False
-        self.move_cursor(row=self.get_row_index(key))
-        self._announce()
+        self.move_cursor(row=self._index[key])
         return True
 
+    def _refresh_header(self) -> None:
+        self.refresh(Region(0, 0, max(self.virtual_size.width, self.size.width), 1))
+
+    def _set_hover(self, spot: tuple[int, int] | None) -> None:
+        if spot == self._hover:
+            return
+        for old_new in (self._hover, spot):
+            if old_new is not None:
+                if old_new[0] == -1:
+                    self._refresh_header()
+                else:
+                    self._refresh_row(old_new[0])
+        self._hover = spot
+
+    def _key_to(self, row: int, scroll_by: int = 0) -> None:
+        """A key moves the cursor: the mouse's hover highlight steps aside, as in DataTable."""
+        self._set_hover(None)
+        if scroll_by:
+            self.scroll_to(y=max(0, self.scroll_offset.y + scroll_by), animate=False, force=True)
+        self.move_cursor(row=row)
+
+    def action_cursor_up(self) -> None:
+        self._key_to(self._cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self._key_to(self._cursor + 1)
+
+    def action_first_row(self) -> None:
+        self._key_to(0)
+
+    def action_last_row(self) -> None:
+        self._key_to(len(self._order) - 1)
+
+    def action_page_down(self) -> None:
+        page = max(1, self.scrollable_content_region.height - 1)
+        self._key_to(self._cursor + page, page)
+
+    def action_page_up(self) -> None:
+        page = max(1, self.scrollable_content_region.height - 1)
+        self._key_to(self._cursor - page, -page)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._reveal_cursor()
+
+    # -- mouse ----------------------------------------------------------------------
+    def _at(self, event: events.MouseEvent) -> tuple[int, int] | None:
+        """(row, column) under the mouse; row -1 is the header; None: outside the cells."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        column = column_at(self._widths, offset.x + int(self.scroll_offset.x))
+        if offset.y == 0:
+            return (-1, column) if column is not None else None
+        row = offset.y - 1 + int(self.scroll_offset.y)
+        if row >= len(self._order):
+            return None
+        return (row, column if column is not None else -1)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        at = self._at(event)
+        if at is not None and at[0] >= 0:
+            at = (at[0], -1)  # a row lights up whole; the header, by column
+        self._set_hover(at)
+
+    def on_leave(self, event: events.Leave) -> None:
+        self._set_hover(None)
+
+    def on_click(self, event: events.Click) -> None:
+        at = self._at(event)
+        if at is None:
+            return
+        event.stop()
+        row, column = at
+        if row == -1:
+            if column is not None:
+                self.sort_by(column, not self.sort_reverse if column == self.sort_index else False)
+        elif row == self._cursor:
+            self.action_select_row()
+        else:
+            self.move_cursor(row=row)
+
+    def action_select_row(self) -> None:
+        key = self.current_key
+        if key is not None:
+            self.post_message(self.Selected(self, key))
+
     # -- sorting ------------------------------------------------------------------
-    def _header(self, col: Column) -> Text:
-        label = Text(col.label)
-        if self.COLUMNS and col.key == self.COLUMNS[self.sort_index].key:
-            label.append(" ▼" if self.sort_reverse else " ▲", style="bold")
-        return label
-
-    def _apply_sort(self) -> None:
-        col = self.COLUMNS[self.sort_index]
-        self.sort(col.key, key=lambda cell: col.sort(cell.plain if isinstance(cell, Text) else str(cell)), reverse=self.sort_reverse)
-
     def sort_by(self, index: int, reverse: bool) -> None:
-        before = self.current_key
+        if not self.COLUMNS:
+            return
         self.sort_index, self.sort_reverse = index % len(self.COLUMNS), reverse
-        for col in self.COLUMNS:
-            self.columns[col.key].label = self._header(col)  # type: ignore[index]
-        self._apply_sort()
-        self._require_update_dimensions = True
-        self.refresh()
+        col = self.COLUMNS[self.sort_index]
+        self._sort_keys = {k: col.sort(cells[self.sort_index].plain) for k, cells in self._base.items()}
+        before = self.current_key
+        self._apply_order(None)
         if before is not None:
-            self.move_cursor(row=self.get_row_index(before))
+            self._cursor = self._index[before]
+        self._set_widths()
+        self._update_virtual_size()
+        self.refresh()
+        self._reveal_cursor()
         self._announce()
 
     def action_sort_next(self) -> None:
@@ -256,7 +534,3 @@ class KeyedTable(DataTable):
     def action_sort_reverse(self) -> None:
         self.sort_by(self.sort_index, not self.sort_reverse)
 
-    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
-        event.stop()
-        index = [c.key for c in self.COLUMNS].index(event.column_key.value)
-        self.sort_by(index, not self.sort_reverse if index == self.sort_index else False)

@@ -63,5 +63,5 @@ class NetworksTable(KeyedTable):
         ), flash=flash)
         count = len(networks)
         total = len(snap.networks)
-        self.border_title = f"Networks ({count})" if count == total else f"Networks ({count} of {total})"
-        self.border_subtitle = "Ctrs: containers using it, sharers of a member's stack included"
+        self.set_titles(f"Networks ({count})" if count == total else f"Networks ({count} of {total})",
+                        "Ctrs: containers using it, sharers of a member's stack included")

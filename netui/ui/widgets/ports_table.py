@@ -86,5 +86,7 @@ class PortsTable(KeyedTable):
         )
         self.sync(rows, flash=flash)
         scope = "all containers" if self.show_all or network_name is None else clean(network_name, 60)
-        self.border_title = Text.assemble("Published ports · ", (scope, "bold"), f" ({len(rows)})")
-        self.border_subtitle = "a: this network only" if self.show_all else "a: all ports"
+        self.set_titles(
+            Text.assemble("Published ports · ", (scope, "bold"), f" ({len(rows)})"),
+            "a: this network only" if self.show_all else "a: all ports",
+        )
