@@ -74,85 +74,20 @@ sock() { echo "$RUN/node$1.sock"; }
 rundir() { echo "$RUN/node$1"; }
 datadir() { echo "$DATA/node$1"; }
 cgparent() { echo "netui-swarm-node$1"; }
+all_ns() { local n; for n in $NODES; do ns "$n"; done; }
+all_cg() { local n; for n in $NODES; do cgparent "$n"; done; }
 innet() { local n=$1; shift; nsenter --net="/run/netns/$(ns "$n")" -- "$@"; }
 # The docker CLI bounded in time: a hung daemon never hangs the script.
 dk() { local n=$1; shift; timeout "${DK_TIMEOUT:-$WAIT}" docker -H "unix://$(sock "$n")" "$@"; }
 answers() { timeout 5 docker -H "unix://$(sock "$1")" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 
-# ---------------------------------------------------------------- processes
-
-# Is pid $1 running (a zombie is not: it holds nothing and cannot be killed)?
-running() {
-    local st
-    [ -n "$1" ] && [ "$1" -gt 1 ] 2>/dev/null || return 1
-    st=$(awk '{ sub(/.*\) /, ""); print $1 }' "/proc/$1/stat" 2>/dev/null) || return 1
-    [ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
-}
-
-# Is pid $1 running and a process of ours (its command line names our run directory)?
-ours() {
-    running "$1" || return 1
-    tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF "$RUN/"
-}
-
-# Pids whose network namespace is one of ours, and pids in our cgroups
-# (task containers live in their own namespaces, but in our cgroup parents).
-# Never pid 1, never this script, never a zombie.
-stray_pids() {
-    local inodes=() n f ino pid
-    for n in $NODES; do
-        f=/run/netns/$(ns "$n")
-        ino=$(stat -L -c %i "$f" 2>/dev/null) && [ -n "$ino" ] && inodes+=("$ino")
-    done
-    {
-        if [ "${#inodes[@]}" -gt 0 ]; then
-            # One stat for every process: "/proc/PID/ns/net INODE" (unreadable ones are skipped).
-            stat -L -c '%n %i' /proc/[0-9]*/ns/net 2>/dev/null \
-                | awk -v want=" ${inodes[*]} " '$2 != "" && index(want, " " $2 " ") { split($1, p, "/"); print p[3] }'
-        fi
-        for n in $NODES; do
-            for f in /sys/fs/cgroup/*/"$(cgparent "$n")"; do
-                [ -d "$f" ] && find "$f" -name cgroup.procs -exec cat {} + 2>/dev/null
-            done
-        done
-    } | sort -un | while read -r pid; do
-        [ "$pid" != "$$" ] && [ "$pid" != "$BASHPID" ] && running "$pid" && echo "$pid"
-    done
-}
-
-# Stop the process in pid file $1 (only if it is ours): TERM, wait up to $2 s, then KILL.
-stop_pidfile() {
-    local file=$1 grace=$2 pid i
-    [ -f "$file" ] || return 0
-    pid=$(cat "$file" 2>/dev/null)
-    if ours "$pid"; then
-        kill -TERM "$pid" 2>/dev/null
-        for ((i = 0; i < grace * 10; i++)); do running "$pid" || break; sleep 0.1; done
-        if running "$pid"; then
-            log "pid $pid ($file) did not stop in ${grace} s: KILL"
-            kill -KILL "$pid" 2>/dev/null
-        fi
-    elif [ -n "$pid" ]; then
-        log "stale pid file $file (pid $pid is gone or not ours)"
-    fi
-    rm -f "$file"
-}
+# shellcheck source=scripts/lib-daemons.sh
+. "$REPO/scripts/lib-daemons.sh"
 
 # ---------------------------------------------------------------- down
 
-unmount_under() {
-    # Every mount point under our directories, deepest first (crash leftovers:
-    # overlay2 layers, the private bind of the overlay2 dir, netns bind mounts).
-    local dir m
-    for dir in "$@"; do
-        awk -v d="$dir" '$5 == d || index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo
-    done | sort -ru | while read -r m; do
-        umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || log "could not unmount $m"
-    done
-}
-
 down() {
-    local n pid left i
+    local n left
     mkdir -p "$LOGDIR"
     log "---- down"
     # 1. Gracefully, when the nodes answer: tasks killed at once (no 10 s stop
@@ -176,41 +111,20 @@ down() {
     log "down: daemons stopped ($(elapsed))"
     # 3. Whatever is still in our namespaces or cgroups (shims, docker-proxy,
     #    task processes after a crash): found by namespace, killed by pid.
-    for i in 1 2 3 4 5 6 7 8 9 10; do
-        left=$(stray_pids)
-        [ -z "$left" ] && break
-        log "killing leftover pids: $(echo $left)"
-        # shellcheck disable=SC2086
-        kill -KILL $left 2>/dev/null
-        sleep 0.2
-    done
-    [ -z "$(stray_pids)" ] || say "warning: processes still in the swarm namespaces: $(echo $(stray_pids))"
+    kill_strays "$(all_ns)" "$(all_cg)"
     log "down: no process left ($(elapsed))"
     # 4. Mounts, namespaces (their veth ends go with them), directories, cgroups.
     unmount_under "$RUN" "$DATA"
-    for n in $NODES; do
-        if [ -e "/run/netns/$(ns "$n")" ]; then
-            ip netns del "$(ns "$n")" 2>>"$LOG" || { umount "/run/netns/$(ns "$n")" 2>/dev/null; rm -f "/run/netns/$(ns "$n")"; }
-        fi
-    done
+    # shellcheck disable=SC2046
+    remove_netns $(all_ns)
     case "$RUN:$DATA" in
         /run/netui-swarm:/var/lib/netui-swarm) rm -rf --one-file-system "$RUN" "$DATA" 2>>"$LOG" ;;
         *) fail "refusing to remove unexpected directories $RUN $DATA" ;;
     esac
-    for n in $NODES; do
-        for d in /sys/fs/cgroup/*/"$(cgparent "$n")"; do
-            [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
-        done
-    done
-    log "down: removed ($(elapsed))"
+    # shellcheck disable=SC2046
+    remove_cgroups $(all_cg)
     # 5. Check.
-    left=""
-    for n in $NODES; do
-        [ -e "/run/netns/$(ns "$n")" ] && left="$left netns:$(ns "$n")"
-        for d in /sys/fs/cgroup/*/"$(cgparent "$n")"; do [ -d "$d" ] && left="$left $d"; done
-    done
-    [ -e "$RUN" ] && left="$left $RUN"
-    [ -e "$DATA" ] && left="$left $DATA"
+    left=$(leftovers "$(all_ns)" "$(all_cg)" "$RUN" "$DATA")
     [ -n "$left" ] && fail "down left behind:$left (see $LOG)"
     rm -f /run/netui-swarm.lock
     say "down: nothing left ($(elapsed))"
@@ -244,43 +158,6 @@ make_link() {
     innet 1 ip link add netui-vxtest type vxlan id 4242 dstport 4789 dev "$LINK" 2>>"$LOG" \
         || fail "this kernel cannot create a vxlan interface: overlay networks cannot work (see $LOG)"
     innet 1 ip link del netui-vxtest
-}
-
-# daemonize PIDFILE LOGFILE COMMAND...: run COMMAND in a new session (a Ctrl-C or a
-# killed process group of the caller never reaches it); PIDFILE holds its pid
-# (every step execs, so it is the daemon's own pid) before this returns.
-daemonize() {
-    local pidfile=$1 logfile=$2 i
-    shift 2
-    rm -f "$pidfile"
-    setsid --fork sh -c 'echo $$ >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' "$pidfile" "$@" \
-        >>"$logfile" 2>&1 </dev/null 9>&-   # fd 9 is our lock: daemons must not hold it
-    for ((i = 0; i < 50; i++)); do [ -s "$pidfile" ] && return 0; sleep 0.02; done
-    fail "no pid file $pidfile after starting $(basename "$pidfile" .pid)"
-}
-
-start_containerd() {
-    local n=$1 r d
-    r=$(rundir "$n"); d=$(datadir "$n")
-    mkdir -p "$r/containerd" "$d/containerd"
-    cat >"$r/containerd.toml" <<EOF
-version = 2
-root = "$d/containerd"
-state = "$r/containerd"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
-[grpc]
-  address = "$r/containerd.sock"
-[ttrpc]
-  address = "$r/containerd.sock.ttrpc"
-[debug]
-  address = "$r/containerd-debug.sock"
-  level = "info"
-[metrics]
-  address = ""
-EOF
-    : >"$LOGDIR/node$n-containerd.log"
-    daemonize "$r/containerd.pid" "$LOGDIR/node$n-containerd.log" \
-        nsenter --net="/run/netns/$(ns "$n")" -- containerd --config "$r/containerd.toml"
 }
 
 start_dockerd() {
@@ -318,28 +195,19 @@ wait_until() {  # wait_until SECONDS WHAT COMMAND...: poll every 0.1 s
     log "$what ($(elapsed))"
 }
 
-alive() { running "$(cat "$1" 2>/dev/null)"; }
-containerd_ready() { alive "$(rundir "$1")/containerd.pid" && [ -S "$(rundir "$1")/containerd.sock" ]; }
-dockerd_ready() { alive "$(rundir "$1")/dockerd.pid" || return 2; answers "$1"; }
+containerd_ready() { [ -S "$(rundir "$1")/containerd.sock" ]; }
 
-wait_daemon() {  # wait_daemon N containerd|dockerd
-    local n=$1 what=$2 end
-    end=$(($(date +%s) + WAIT))
-    while ! "${what}_ready" "$n"; do
-        alive "$(rundir "$n")/$what.pid" || fail "node$n: $what exited at start: $(tail -n 2 "$LOGDIR/node$n-$what.log" | tr '\n' ' ' | cut -c1-300)"
-        [ "$(date +%s)" -ge "$end" ] && fail "node$n: $what did not answer in ${WAIT} s (see $LOGDIR/node$n-$what.log)"
-        sleep 0.1
-    done
+wait_node() {  # wait_node N containerd|dockerd
+    local n=$1 what=$2 check=answers
+    [ "$what" = containerd ] && check=containerd_ready
+    wait_daemon "node$n: $what" "$(rundir "$n")/$what.pid" "$LOGDIR/node$n-$what.log" "$WAIT" "$check" "$n"
     log "node$n: $what ready ($(elapsed))"
 }
 
 load_image() {
-    # netui's own image (netui/busybox:local, `netui image`) built on node1,
-    # then copied to node2 with `docker save | docker load` (same image id on both).
-    local py=python3
-    [ -x "$REPO/.venv/bin/python" ] && py=$REPO/.venv/bin/python
-    PYTHONPATH=$REPO timeout "$WAIT" "$py" -m netui image --host "unix://$(sock 1)" >>"$LOG" 2>&1 \
-        || fail "could not build netui/busybox:local on node1 with netui image (see $LOG)"
+    # netui's own image built on node1, then copied to node2 with
+    # `docker save | docker load` (the same image id on both).
+    load_local_image "unix://$(sock 1)"
     timeout "$WAIT" docker -H "unix://$(sock 1)" save netui/busybox:local \
         | timeout "$WAIT" docker -H "unix://$(sock 2)" load >>"$LOG" 2>&1 \
         || fail "docker save | docker load of netui/busybox:local from node1 to node2 failed (see $LOG)"
@@ -377,10 +245,12 @@ up() {
     log "---- up"
     make_link
     log "namespaces and veth ready ($(elapsed))"
-    for n in $NODES; do start_containerd "$n"; done
-    for n in $NODES; do wait_daemon "$n" containerd; done
+    for n in $NODES; do
+        start_containerd "$(ns "$n")" "$(rundir "$n")" "$(datadir "$n")" "$LOGDIR/node$n-containerd.log"
+    done
+    for n in $NODES; do wait_node "$n" containerd; done
     for n in $NODES; do start_dockerd "$n"; done
-    for n in $NODES; do wait_daemon "$n" dockerd; done
+    for n in $NODES; do wait_node "$n" dockerd; done
     innet 1 /bin/busybox ping -c 1 -W 2 "$(addr 2)" >>"$LOG" 2>&1 || fail "node1 cannot ping node2 ($(addr 2)) over $LINK"
     dk 1 swarm init \
         --advertise-addr "$(addr 1)" --listen-addr "$(addr 1):2377" \
