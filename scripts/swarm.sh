@@ -167,9 +167,12 @@ start_dockerd() {
     echo '{}' >"$r/daemon.json"   # never read /etc/docker/daemon.json (the main engine's)
     : >"$LOGDIR/node$n-dockerd.log"
     # Its own UTS namespace too, so each node has its own hostname (node ls, task placement).
+    # DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1: a task uses the local image instead of
+    # first trying a registry (the nodes have no route out; the try only logs errors).
     daemonize "$r/dockerd.pid" "$LOGDIR/node$n-dockerd.log" \
         nsenter --net="/run/netns/$(ns "$n")" -- \
         unshare --uts -- sh -c 'hostname "$0" && exec "$@"' "swarm-node$n" \
+        env DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 \
         dockerd \
         --config-file "$r/daemon.json" \
         --host "unix://$(sock "$n")" \
