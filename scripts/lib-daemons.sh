@@ -36,6 +36,20 @@ daemonize() {
     fail "no pid file $pidfile after starting $(basename "$pidfile" .pid)"
 }
 
+# All descendants of pid $1 (children first found, then theirs), from /proc.
+descendants() {
+    local parents=" $1 " found=1 pid ppid out=""
+    while [ "$found" = 1 ]; do
+        found=0
+        while read -r pid ppid; do
+            case "$parents" in *" $ppid "*)
+                case "$parents" in *" $pid "*) ;; *) parents="$parents$pid "; out="$out $pid"; found=1 ;; esac ;;
+            esac
+        done < <(awk '{ sub(/.*\) /, ""); print FILENAME, $2 }' /proc/[0-9]*/stat 2>/dev/null | sed 's|^/proc/\([0-9]*\)/stat|\1|')
+    done
+    echo $out
+}
+
 # Stop the process in pid file $1 (only if it is ours): TERM, wait up to $2 s, then KILL.
 stop_pidfile() {
     local file=$1 grace=$2 pid i
