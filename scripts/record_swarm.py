@@ -11,7 +11,11 @@ resource labelled netui.test=1 and named nswrec-*:
 - `nswrec-rr`: a 2-replica service in dnsrr endpoint mode (no VIP) on the same
   network, port 8081 published in host mode (docker-proxy on each node);
 - `nswrec-solo`: a plain container on node2 attached to the overlay (what
-  "attachable" is for).
+  "attachable" is for);
+- `nswrec-far` on `nswrec-farnet`: one task, on node2 only. The manager lists
+  that network (a manager lists every swarm network; a worker only those its
+  tasks use), but its verbose view is empty (Services, Peers, Containers null:
+  no task there); only /services, /tasks and /nodes tell what runs on it.
 
 Then writes the raw JSON the Engine API returns (exactly as sent, one file per
 request) into tests/data/swarm/, runs the probes a user would (nslookup of the
@@ -52,6 +56,8 @@ NET = "nswrec-net"
 WEB = "nswrec-web"
 RR = "nswrec-rr"
 SOLO = "nswrec-solo"
+FARNET = "nswrec-farnet"
+FAR = "nswrec-far"
 # sh -c HTTP_GET HOST PORT: the status line of GET /, and nc's exit status.
 HTTP_GET = 'r=$(printf "GET / HTTP/1.0\\r\\n\\r\\n" | nc -w 3 "$0" "$1") && [ -n "$r" ] && echo "$r" | head -n 1'
 
@@ -109,7 +115,7 @@ def verbose_sees_tasks(node: Node, net_id: str, service: str, n: int) -> bool:
 
 
 def cleanup(mgr: Node, nodes: dict[str, Node]) -> None:
-    for svc in (WEB, RR):
+    for svc in (WEB, RR, FAR):
         try:
             mgr.api.remove_service(svc)
         except docker.errors.NotFound:
@@ -117,21 +123,21 @@ def cleanup(mgr: Node, nodes: dict[str, Node]) -> None:
     for node in nodes.values():
         for c in node.api.containers(all=True, filters={"label": "netui.test=1"}):
             node.api.remove_container(c["Id"], force=True)
-        for c in node.api.containers(all=True, filters={"label": f"com.docker.swarm.service.name={WEB}"}) + node.api.containers(
-            all=True, filters={"label": f"com.docker.swarm.service.name={RR}"}
-        ):
-            node.api.remove_container(c["Id"], force=True)
+        for svc in (WEB, RR, FAR):
+            for c in node.api.containers(all=True, filters={"label": f"com.docker.swarm.service.name={svc}"}):
+                node.api.remove_container(c["Id"], force=True)
 
-    def net_gone() -> bool:
+    def net_gone(name: str) -> bool:
         try:
-            mgr.api.remove_network(NET)
+            mgr.api.remove_network(name)
         except docker.errors.NotFound:
             return True
         except docker.errors.APIError:
             return False  # still in use while the tasks go away
         return True
 
-    wait_for(f"{NET} to be removable", net_gone, 30)
+    for name in (NET, FARNET):
+        wait_for(f"{name} to be removable", lambda name=name: net_gone(name), 30)
 
 
 def nsenter_probe(node: str, argv: list[str]) -> dict:
@@ -184,8 +190,18 @@ def main() -> None:
             mode=docker.types.ServiceMode("replicated", replicas=2),
             endpoint_spec=endpoint,
         )
+    farnet_id = mgr.api.create_network(FARNET, driver="overlay", attachable=True, labels=LABELS)["Id"]
+    mgr.api.create_service(
+        docker.types.TaskTemplate(
+            container_spec=docker.types.ContainerSpec(IMAGE, ["sleep", "3600"], labels=LABELS),
+            placement=docker.types.Placement(constraints=["node.hostname==swarm-node2"]),
+            networks=[docker.types.NetworkAttachmentConfig(FARNET)],
+        ),
+        name=FAR, labels=LABELS, mode=docker.types.ServiceMode("replicated", replicas=1),
+    )
     web_tasks = wait_for(f"{WEB}: one running task on each node", lambda: tasks_running(mgr, WEB))
     wait_for(f"{RR}: one running task on each node", lambda: tasks_running(mgr, RR))
+    wait_for(f"{FAR}: its task running on node2", lambda: verbose_sees_tasks(worker, farnet_id, FAR, 1))
     timings["services running"] = round(time.monotonic() - t0, 2)
     solo = worker.api.create_container(
         IMAGE, ["sleep", "3600"], name=SOLO, labels=LABELS,
@@ -237,7 +253,7 @@ def main() -> None:
         status, networks = node.raw("/networks")
         save(f"{d}/networks.json", status, networks)
         for net in networks:
-            if net["Name"] in (NET, "ingress", "docker_gwbridge"):
+            if net["Name"] in (NET, FARNET, "ingress", "docker_gwbridge"):
                 save(f"{d}/network-{net['Name']}-verbose.json", *node.raw(f"/networks/{net['Id']}", verbose="true"))
                 save(f"{d}/network-{net['Name']}.json", *node.raw(f"/networks/{net['Id']}"))
         status, containers = node.raw("/containers/json", all="1")
