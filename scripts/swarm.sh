@@ -138,6 +138,7 @@ need() {
     for c in dockerd containerd containerd-shim-runc-v2 runc docker ip nsenter timeout flock; do
         command -v "$c" >/dev/null 2>&1 || fail "missing command: $c (Debian: apt-get install docker.io iproute2 util-linux)"
     done
+    [ -x /bin/busybox ] || fail "missing /bin/busybox (Debian: apt-get install busybox-static); netui/busybox:local is made from it"
 }
 
 make_link() {
@@ -257,13 +258,13 @@ up() {
     innet 1 /bin/busybox ping -c 1 -W 2 "$(addr 2)" >>"$LOG" 2>&1 || fail "node1 cannot ping node2 ($(addr 2)) over $LINK"
     dk 1 swarm init \
         --advertise-addr "$(addr 1)" --listen-addr "$(addr 1):2377" \
-        --default-addr-pool "$OVERLAY_POOL" --default-addr-pool-mask-length 24 >>"$LOG" 2>&1 \
+        --default-addr-pool "$OVERLAY_POOL" --default-addr-pool-mask-length 24 >/dev/null 2>>"$LOG" \
         || fail "docker swarm init on node1 failed: $(tail -n 1 "$LOG")"
     token=$(dk 1 swarm join-token -q worker) || fail "no worker join token from node1"
     dk 2 swarm join --token "$token" \
         --advertise-addr "$(addr 2)" --listen-addr "$(addr 2):2377" "$(addr 1):2377" >>"$LOG" 2>&1 \
         || fail "docker swarm join on node2 failed: $(tail -n 1 "$LOG")"
-    log "swarm formed ($(elapsed))"
+    log "swarm formed: node1 manager, node2 worker ($(elapsed))"
     load_image
     wait_until "$WAIT" "node2 Ready" node2_ready || fail "node2 did not become Ready on node1 in ${WAIT} s"
     UNDO_ON_FAIL=0
