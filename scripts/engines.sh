@@ -120,6 +120,7 @@ os.execvp(sys.argv[2], sys.argv[2:])
         hosts+=(--host fd:// --tlsverify --tlscacert "$RUN/certs/server/ca.pem"
             --tlscert "$RUN/certs/server/cert.pem" --tlskey "$RUN/certs/server/key.pem")
     fi
+    # shellcheck disable=SC2016 # $0 and $@ belong to the inner sh
     daemonize "$r/dockerd.pid" "$LOGDIR/$e-dockerd.log" \
         "${pre[@]}" \
         nsenter --net="/run/netns/$(ns "$e")" -- \
@@ -317,7 +318,7 @@ down_engine() {  # down_engine plain|tls: everything of that engine, even half-m
     kill_strays "$(ns "$e")" "$(cg "$e")"
     unmount_under "$RUN/$e" "$DATA/$e"
     remove_netns "$(ns "$e")"
-    rm -rf --one-file-system "$RUN/$e" "$DATA/$e" "$(sock "$e")" 2>>"$LOG"
+    rm -rf --one-file-system "${RUN:?}/$e" "${DATA:?}/$e" "$(sock "$e")" 2>>"$LOG"
     [ "$e" = tls ] && rm -rf "$RUN/certs"
     remove_cgroups "$(cg "$e")"
 }

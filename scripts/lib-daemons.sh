@@ -30,6 +30,7 @@ daemonize() {
     local pidfile=$1 logfile=$2 i
     shift 2
     rm -f "$pidfile"
+    # shellcheck disable=SC2016 # expanded by the inner sh
     setsid --fork sh -c 'echo $$ >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' "$pidfile" "$@" \
         >>"$logfile" 2>&1 </dev/null 9>&-
     for ((i = 0; i < 100; i++)); do [ -s "$pidfile" ] && return 0; sleep 0.02; done
@@ -47,7 +48,7 @@ descendants() {
             esac
         done < <(awk '{ sub(/.*\) /, ""); print FILENAME, $2 }' /proc/[0-9]*/stat 2>/dev/null | sed 's|^/proc/\([0-9]*\)/stat|\1|')
     done
-    echo $out
+    echo "${out# }"
 }
 
 # Stop the process in pid file $1 (only if it is ours): TERM, wait up to $2 s, then KILL.
@@ -99,13 +100,13 @@ kill_strays() {
     for i in 1 2 3 4 5 6 7 8 9 10; do
         left=$(stray_pids "$1" "$2")
         [ -z "$left" ] && return 0
-        log "killing leftover pids: $(echo $left)"
+        log "killing leftover pids: $(echo "$left" | tr '\n' ' ')"
         # shellcheck disable=SC2086
         kill -KILL $left 2>/dev/null
         sleep 0.2
     done
     left=$(stray_pids "$1" "$2")
-    [ -z "$left" ] || say "warning: processes still in our namespaces or cgroups: $(echo $left)"
+    [ -z "$left" ] || say "warning: processes still in our namespaces or cgroups: $(echo "$left" | tr '\n' ' ')"
 }
 
 # Every mount point under the given directories, deepest first (crash leftovers:

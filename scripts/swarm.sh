@@ -170,6 +170,7 @@ start_dockerd() {
     # Its own UTS namespace too, so each node has its own hostname (node ls, task placement).
     # DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1: a task uses the local image instead of
     # first trying a registry (the nodes have no route out; the try only logs errors).
+    # shellcheck disable=SC2016 # $0 and $@ belong to the inner sh
     daemonize "$r/dockerd.pid" "$LOGDIR/node$n-dockerd.log" \
         nsenter --net="/run/netns/$(ns "$n")" -- \
         unshare --uts -- sh -c 'hostname "$0" && exec "$@"' "swarm-node$n" \
