@@ -1,30 +1,28 @@
-"""The netui app: the connection to the engine, its event stream and the reads.
+"""The netui app: the engines it watches, and what reaches the screen.
 
-Worker threads call the engine layer (connect, the event stream, snapshot reads)
-and post messages; the refresh policy (netui.engine.refresh) decides when to read;
-each new snapshot goes to the explorer screen, which owns the panes, and to the
-dialog on top, which follows live changes. When the engine goes away the last
-topology stays on screen, marked stale, and the app reconnects with backoff.
+Each engine is a Connection (netui.ui.connection) with workers of its own: connect,
+the event stream and the reads, paced by the refresh policy. The app hands the
+active engine's snapshots to the explorer screen, which owns the panes, and to the
+screens above it, which follow live changes; the other engines keep reading in the
+background and the status line says how each is. When an engine goes away its last
+topology stays on screen, marked stale, and it reconnects with backoff.
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.timer import Timer
 
 from netui.engine.actions import ActionLog
-from netui.engine.client import explain
 from netui.engine.image import LOCAL_IMAGE
 from netui.engine.model import Snapshot
 from netui.engine.refresh import RefreshPolicy
 from netui.engine.source import Source
+from netui.ui.connection import Connection
 from netui.ui.messages import (
     Connected,
     ConnectFailed,
@@ -58,31 +56,52 @@ class NetuiApp(App[int]):
         Binding("question_mark", "help", "Help", tooltip="this screen"),
     ]
 
-    def __init__(self, source: Source, *, read_only: bool = False, interval: float = 30.0,
+    def __init__(self, source: Source | Sequence[Source], *, read_only: bool = False, interval: float = 30.0,
                  probe_image: str | None = None, theme: str | None = None) -> None:
         super().__init__()
-        self.source = source
-        self.read_only = read_only or not source.writable
-        self.interval = interval
+        sources = [source] if not isinstance(source, Sequence) else list(source)
+        self.read_only = read_only
         self.probe_image = probe_image
         if theme:
             self.theme = theme
-        self.snapshot: Snapshot | None = None
-        self.state = "connecting"
-        self.policy = RefreshPolicy()
         self.action_log = ActionLog()
-        self.actions = None if self.read_only else source.actions(read_only=False, log=self.action_log)
-        self.prober = source.prober(probe_image=probe_image, read_only=self.read_only)
-        self.stats = {"snapshots": 0, "events": 0, "refreshes": 0}
-        self._generation = 0
-        self._first_half_pending_paint = False
-        self._event_timer: Timer | None = None
-        self._resync: Timer | None = None
-        self._retry: Timer | None = None
-        self._shutting_down = False
+        self.connections = [
+            Connection(self, i, s, read_only=read_only, interval=interval, probe_image=probe_image, log=self.action_log)
+            for i, s in enumerate(sources)
+        ]
+        self.connection = self.connections[0]
         # The last probe or matrix, drawn on the map until the topology changes.
         self._probe_marks: list[tuple[str, str, str]] = []
         self._marks_topology: object = None
+
+    # -- the active engine ------------------------------------------------------------------
+    @property
+    def source(self) -> Source:
+        return self.connection.source
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        return self.connection.snapshot
+
+    @property
+    def state(self) -> str:
+        return self.connection.state
+
+    @property
+    def policy(self) -> RefreshPolicy:
+        return self.connection.policy
+
+    @property
+    def stats(self) -> dict[str, int]:
+        return self.connection.stats
+
+    @property
+    def actions(self):  # the active engine's (None: read-only, or a replay)
+        return self.connection.actions
+
+    @property
+    def prober(self):  # the active engine's (None: a replay)
+        return self.connection.prober
 
     def get_default_screen(self) -> ExplorerScreen:
         return ExplorerScreen()
@@ -98,18 +117,25 @@ class NetuiApp(App[int]):
         return self.probe_image or LOCAL_IMAGE
 
     def explorer_ready(self) -> None:
-        """The explorer's panes exist: connect (its status line shows how that goes)."""
-        self.explorer.status.set(read_only=self.read_only, engine=self.source.description if not self.source.live else "")
-        self._start_connect()
+        """The explorer's panes exist: connect every engine (the status line shows how)."""
+        self.explorer.status.set(read_only=self.connection.read_only)
+        self._show_engines()
+        for conn in self.connections:
+            conn.start()
 
     def on_unmount(self) -> None:
-        self._shutting_down = True
-        if self.prober is not None:
-            # No probe container outlives netui; a hung engine must not hold the exit for long.
-            closer = threading.Thread(target=self.prober.close, daemon=True)
-            closer.start()
-            closer.join(timeout=5)
-        self.source.close()
+        for conn in self.connections:
+            conn.close()
+
+    def switch_to(self, index: int) -> None:
+        """Show another engine: its topology, its actions and probes."""
+        if not 0 <= index < len(self.connections) or self.connections[index] is self.connection:
+            return
+        self.connection = self.connections[index]
+        self.explorer.status.set(read_only=self.connection.read_only)
+        self.explorer.switch_engine(self.connection.snapshot)
+        self._show_engines()
+        self.refresh_bindings()
 
     # -- what may run -------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -117,15 +143,13 @@ class NetuiApp(App[int]):
             return False  # read-only: neither shown nor run
         if action in PROBE_ACTIONS and self.prober is None:
             return False  # a replay has no engine to probe
+        if action == "switch_engine" and len(self.connections) < 2:
+            return False
         return True
 
     def probe_unavailable(self) -> str:
         """Why probes cannot run now, or ''."""
-        if self.prober is None:
-            return "Probes need a live engine: this is a replay"
-        if self.snapshot is None or self.state != "live":
-            return "Probes need the engine: it is not connected right now"
-        return ""
+        return self.connection.probe_unavailable()
 
     # -- probe results on the map ----------------------------------------------------------
     @staticmethod
@@ -144,204 +168,96 @@ class NetuiApp(App[int]):
             self._probe_marks = []
         return self._probe_marks
 
-    # -- connection ----------------------------------------------------------------------
-    def _set_state(self, state: str, detail: str = "") -> None:
-        self.state = state
-        stale = state in ("disconnected", "reconnecting") and self.snapshot is not None
-        self.explorer.status.set(state=state, detail=detail, stale=stale)
-        for screen in self.screen_stack:
-            set_stale = getattr(screen, "set_stale", None)
-            if set_stale is not None:
-                set_stale(stale)
-            status = getattr(screen, "status", None)
-            if status is not None and screen is not self.explorer and hasattr(status, "set"):
-                status.set(state=state, detail=detail, stale=stale)
-
-    def _start_connect(self) -> None:
-        self._retry = None
-        if self._shutting_down:
-            return
-        if self.state != "disconnected":
-            self._set_state("connecting" if self.snapshot is None else "reconnecting")
-        self._connect_worker()
-
-    @work(thread=True, exclusive=True, group="connect", exit_on_error=False, description="connect")
-    def _connect_worker(self) -> None:
-        try:
-            info = self.source.connect()
-        except Exception as exc:
-            self.post_message(ConnectFailed(explain(exc, self.source.description), 0))
-            return
-        self.post_message(Connected(info, 0))
-
-    def on_connected(self, msg: Connected) -> None:
-        if not self.is_running:
-            return  # shutting down: the panes are gone
-        self.policy.connected()
-        if not self.source.live:
-            self.explorer.status.set(state="replay", engine=self.source.description)
-            self.state = "replay"
-            self.request_refresh()
-            return
-        self.explorer.status.set(engine=msg.info.label)
-        self._generation += 1
-        self._events_worker(self._generation)
-        if self.snapshot is None:
-            # Paint as soon as possible; the read after the subscription (on StreamOpened)
-            # is the one that guarantees no change falls in between.
-            self.request_refresh()
-
-    def on_connect_failed(self, msg: ConnectFailed) -> None:
+    # -- what the connections report ---------------------------------------------------------
+    def connection_state_changed(self, conn: Connection) -> None:
         if not self.is_running:
             return
-        self._schedule_reconnect(str(msg.error))
-        self.explorer.show_unreachable(str(msg.error))
+        if conn.active:
+            stale = conn.state in ("disconnected", "reconnecting") and conn.snapshot is not None
+            for screen in self.screen_stack:
+                set_stale = getattr(screen, "set_stale", None)
+                if set_stale is not None:
+                    set_stale(stale)
+                status = getattr(screen, "status", None)
+                if status is not None and hasattr(status, "set"):
+                    status.set(state=conn.state, detail=conn.detail, stale=stale)
+        self._show_engines()
 
-    def _schedule_reconnect(self, reason: str) -> None:
-        if self._shutting_down or self._retry is not None:
-            return
-        delay = self.policy.backoff()
-        self._set_state("disconnected", f"{reason} · retrying in {delay:g} s")
-        self._retry = self.set_timer(delay, self._start_connect)
+    def _show_engines(self) -> None:
+        conn = self.connection
+        others = [(c.label, c.state) for c in self.connections if c is not conn]
+        self.explorer.status.set(engine=conn.label if conn.state != "replay" else conn.source.description,
+                                 others=tuple(others))
+
+    def connection_unreachable(self, conn: Connection, reason: str) -> None:
+        if conn.active:
+            self.explorer.show_unreachable(reason)
 
     def refresh_now(self) -> None:
-        """`r`: read everything again now, or reconnect at once when disconnected."""
-        if self.state in ("disconnected", "reconnecting"):
-            if self._retry is not None:
-                self._retry.stop()
-                self._retry = None
-            self._start_connect()
-        else:
-            self.request_refresh()
+        """`r`: read the active engine again now (or reconnect it)."""
+        self.connection.refresh_now()
 
-    # -- events ----------------------------------------------------------------------------
-    @work(thread=True, group="events", exit_on_error=False, description="watch engine events")
-    def _events_worker(self, generation: int) -> None:
-        try:
-            stream = self.source.open_events()
-        except Exception as exc:
-            self.post_message(StreamEnded(generation, str(explain(exc, self.source.description))))
-            return
-        self.post_message(StreamOpened(generation))
-        reason = "the engine's event stream ended"
-        try:
-            for event in stream:
-                if generation != self._generation or self._shutting_down:
-                    return
-                self.post_message(TopologyChanged(event))
-        except Exception as exc:  # the stream itself ends quietly; anything else is reported
-            reason = str(explain(exc, self.source.description))
-        finally:
-            stream.close()
-            self.source.forget_stream(stream)
-        self.post_message(StreamEnded(generation, reason))
+    def request_refresh(self, full: bool = True) -> None:
+        self.connection.request_refresh(full)
+
+    def _conn(self, msg) -> Connection | None:
+        if not self.is_running or not 0 <= msg.conn < len(self.connections):
+            return None  # shutting down: the panes are gone
+        return self.connections[msg.conn]
+
+    def on_connected(self, msg: Connected) -> None:
+        if (conn := self._conn(msg)) is not None:
+            conn.on_connected(msg)
+
+    def on_connect_failed(self, msg: ConnectFailed) -> None:
+        if (conn := self._conn(msg)) is not None:
+            conn.on_connect_failed(msg)
 
     def on_stream_opened(self, msg: StreamOpened) -> None:
-        if not self.is_running or msg.generation != self._generation:
-            return
-        # Subscribed first, then read: no change can fall between the two.
-        self.request_refresh()
-        if self._resync is None:
-            self._resync = self.set_interval(self.interval, self._periodic_resync)
+        if (conn := self._conn(msg)) is not None:
+            conn.on_stream_opened(msg)
 
     def on_stream_ended(self, msg: StreamEnded) -> None:
-        if not self.is_running or msg.generation != self._generation or self._shutting_down:
-            return
-        self._generation += 1
-        self._set_state("reconnecting", msg.reason)
-        self._schedule_reconnect(msg.reason)
-
-    def _periodic_resync(self) -> None:
-        if self.state == "live":
-            self.request_refresh()
+        if (conn := self._conn(msg)) is not None:
+            conn.on_stream_ended(msg)
 
     def on_topology_changed(self, msg: TopologyChanged) -> None:
-        if not self.is_running:
-            return
-        self.stats["events"] += 1
-        self._set_event_timer(self.policy.on_event(msg.event))
-
-    def _set_event_timer(self, delay: float | None) -> None:
-        if delay is not None:
-            self._event_timer = self.set_timer(delay, self._event_read_due)
-
-    def _event_read_due(self) -> None:
-        self._event_timer = None
-        self.policy.timer_fired()
-        self.request_refresh(full=False)
-
-    # -- reads ----------------------------------------------------------------------------------
-    def request_refresh(self, full: bool = True) -> None:
-        """Read the topology now; if a read is running, once more after it.
-        `full=False` (after events) lists only the containers the events named."""
-        read = self.policy.begin(full=full, generation=self._generation, have_snapshot=self.snapshot is not None)
-        if read is None:
-            return
-        self.stats["refreshes"] += 1
-        self._refresh_worker(read.sequence, read.changed, self.snapshot, read.generation)
-
-    @work(thread=True, group="refresh", exit_on_error=False, description="read the topology")
-    def _refresh_worker(self, seq: int, changed: frozenset[str] | None, base: Snapshot | None, generation: int) -> None:
-        try:
-            snap, pending = self.source.read_lists(changed, base) if changed is not None else self.source.read_lists()
-            self.post_message(SnapshotReady(snap, seq, final=not pending, generation=generation))
-            if pending:
-                self.post_message(SnapshotReady(self.source.complete(snap, pending), seq, final=True, generation=generation))
-        except Exception as exc:
-            self.post_message(RefreshFailed(explain(exc, self.source.description), seq, generation))
-        finally:
-            self.post_message(RefreshDone(seq))
+        if (conn := self._conn(msg)) is not None:
+            conn.on_event(msg)
 
     def on_refresh_done(self, msg: RefreshDone) -> None:
-        if self.is_running and self.policy.finished(msg.sequence) and not self._shutting_down:
-            self.request_refresh(full=False)
+        if (conn := self._conn(msg)) is not None:
+            conn.on_refresh_done(msg)
 
     def on_refresh_failed(self, msg: RefreshFailed) -> None:
-        if not self.is_running or msg.generation != self._generation:
-            # A read from a connection already given up on (e.g. the aliases of a large
-            # engine, still being read when it went away): the reconnect has happened.
-            return
-        if msg.error.kind in ("unreachable", "permission", "too-old"):
-            self._generation += 1  # the event worker notices too; reconnect either way
-            self._schedule_reconnect(str(msg.error))
-        else:
-            toast(self, str(msg.error), title="Refresh failed", severity="error")
+        if (conn := self._conn(msg)) is not None:
+            problem = conn.on_refresh_failed(msg)
+            if problem and conn.active:
+                toast(self, problem, title="Refresh failed", severity="error")
 
     def on_snapshot_ready(self, msg: SnapshotReady) -> None:
-        if not self.is_running:
+        conn = self._conn(msg)
+        if conn is None:
             return
-        if (msg.final and msg.sequence == self.policy.applied and msg.snapshot is not self.snapshot
-                and self._first_half_pending_paint):
-            # The first half of this read has not reached the screen yet: paint it first,
-            # then add the aliases and DNS names.
-            self._first_half_pending_paint = False
-            self.call_after_refresh(self.on_snapshot_ready, msg)
+        show, flash = conn.accept(msg)
+        if not show:
             return
-        if self.policy.is_outdated(msg.sequence):
-            return  # an older read finishing late
-        if self.source.live and msg.generation != self._generation:
-            return  # read on a connection given up on: the reconnect's own read follows
-        # The second half of a read (aliases and DNS names arriving) is not news: no flash.
-        flash = msg.sequence != self.policy.applied
         started = time.perf_counter()
-        self.call_after_refresh(lambda: self.policy.cost(time.perf_counter() - started))
-        self.snapshot = msg.snapshot
-        self._first_half_pending_paint = not msg.final
-        self.stats["snapshots"] += 1
-        if self.state in ("connecting", "reconnecting", "disconnected"):
-            self._set_state("live")
-        self.explorer.show_snapshot(msg.snapshot, flash=flash)
-        for screen in self.screen_stack[1:]:
-            update = getattr(screen, "update_snapshot", None)
-            if update is not None:
-                update(msg.snapshot)
-        self._set_event_timer(self.policy.applied_snapshot(msg.sequence, msg.snapshot))
+        if conn.active:
+            self.explorer.show_snapshot(msg.snapshot, flash=flash)
+            for screen in self.screen_stack[1:]:
+                update = getattr(screen, "update_snapshot", None)
+                if update is not None:
+                    update(msg.snapshot)
+        conn.applied(msg, started)
 
     # -- keys ----------------------------------------------------------------------------------------
     def action_help(self) -> None:
         from netui.ui.screens.help_screen import HelpScreen, explorer_help
 
         hide = (WRITE_ACTIONS if self.actions is None else frozenset()) | (PROBE_ACTIONS if self.prober is None else frozenset())
+        if len(self.connections) < 2:
+            hide |= {"switch_engine"}
         self.push_screen(HelpScreen(explorer_help(self, hide)))
 
     def action_toggle_dark(self) -> None:

@@ -15,29 +15,32 @@ from netui.engine.model import EngineInfo, Snapshot
 @dataclass
 class Connected(Message):
     info: EngineInfo
-    attempt: int
+    conn: int = 0  # which engine (the app's connection index)
 
 
 @dataclass
 class ConnectFailed(Message):
     error: EngineError
-    attempt: int
+    conn: int = 0  # which engine (the app's connection index)
 
 
 @dataclass
 class StreamOpened(Message):
     generation: int
+    conn: int = 0  # which engine (the app's connection index)
 
 
 @dataclass
 class StreamEnded(Message):
     generation: int
     reason: str
+    conn: int = 0  # which engine (the app's connection index)
 
 
 @dataclass
 class TopologyChanged(Message):
     event: TopologyEvent
+    conn: int = 0  # which engine (the app's connection index)
 
 
 @dataclass
@@ -46,6 +49,7 @@ class SnapshotReady(Message):
     sequence: int
     final: bool
     generation: int = 0  # the connection the read went out on
+    conn: int = 0  # which engine (the app's connection index)
 
 
 @dataclass
@@ -53,11 +57,13 @@ class RefreshFailed(Message):
     error: EngineError
     sequence: int
     generation: int = 0  # the connection the read went out on
+    conn: int = 0  # which engine (the app's connection index)
 
 
 @dataclass
 class RefreshDone(Message):
     sequence: int
+    conn: int = 0  # which engine (the app's connection index)
 
 
 @dataclass

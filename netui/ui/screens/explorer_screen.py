@@ -39,6 +39,7 @@ class ExplorerScreen(Screen[None]):
     BINDINGS = [
         Binding("slash", "filter", "Filter", tooltip="filter by name, subnet, IP, MAC, alias or label"),
         Binding("v", "map", "Map", tooltip="the topology map: who reaches whom, through which network, what is exposed"),
+        Binding("e", "switch_engine", "Engines", tooltip="the engines netui watches: switch to another (--host / --context given more than once)"),
         Binding("r", "refresh", "Refresh", tooltip="read the topology again now (or reconnect)"),
         Binding("n", "create_network", "New network", tooltip="create a network (form with validation)"),
         Binding("P", "prune_networks", "Prune", show=False, tooltip="remove the user networks no container uses (asks first)"),
@@ -107,6 +108,26 @@ class ExplorerScreen(Screen[None]):
             net = snap.network_by_name.get(self._select_network_named)
             if net is not None and self.networks.select_key(net.id):
                 self._select_network_named = None
+
+    def switch_engine(self, snap: Snapshot | None) -> None:
+        """Another engine is shown now: its topology starts fresh (nothing flashes)."""
+        self.snapshot = None
+        self.selected_network = None
+        self._select_network_named = None
+        token = object()
+        for table in (self.networks, self.containers, self.ports):
+            table.set_scope(token)
+        if snap is not None:
+            self.show_snapshot(snap, flash=False)
+        else:
+            self.details.show_nothing("Connecting to this engine…")
+            self.status.set(networks=0, containers=0)
+
+    def action_switch_engine(self) -> None:
+        from netui.ui.screens.engine_screen import EngineScreen
+
+        self.app.push_screen(EngineScreen(self.app.connections, self.app.connection.index),  # type: ignore[attr-defined]
+                             lambda index: self.app.switch_to(index) if index is not None else None)  # type: ignore[attr-defined]
 
     def select_network_named(self, name: str) -> None:
         """Highlight this network once it shows up (it was just created)."""

@@ -30,6 +30,7 @@ class Status:
     containers: int = 0
     filter: str = ""
     read_only: bool = False
+    others: tuple[tuple[str, str], ...] = ()  # the other engines watched: (label, state)
 
 
 class StatusBar(Widget):
@@ -74,6 +75,14 @@ class StatusBar(Widget):
             t.append(clean(s.filter, 40), style="bold yellow")
         if s.read_only:
             t.append("  READ-ONLY", style="bold cyan")
+        if s.others:
+            t.append(f"  ·  {len(s.others) + 1} engines (e): ", style="dim")
+            for i, (label, state) in enumerate(s.others):
+                mark, mark_style = STATES.get(state, (state, ""))
+                t.append(", " if i else "", style="dim")
+                t.append(clean(label.split(" · ")[0], 40), style="dim")
+                t.append(" " + mark.split(" ")[0], style=mark_style)
+            t.append("  this one:", style="dim")
         if s.engine:
             t.append("  ·  " + clean(s.engine), style="dim")
         return t

@@ -1,0 +1,268 @@
+"""One engine as the app sees it: its source, connection state, event stream, reads,
+latest snapshot, and the actions and probes that go to it.
+
+netui can watch several engines at once (`--host` repeated, `--context`,
+`--all-contexts`): each has a Connection with workers of its own, so one engine
+that is slow or gone never stalls another. Workers post messages tagged with the
+connection's index; the app hands them back here. The refresh policy
+(netui.engine.refresh) decides when to read.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+from netui.engine.actions import ActionLog
+from netui.engine.client import explain
+from netui.engine.model import Snapshot
+from netui.engine.refresh import RefreshPolicy
+from netui.engine.source import Source
+from netui.ui.messages import (
+    Connected,
+    ConnectFailed,
+    RefreshDone,
+    RefreshFailed,
+    SnapshotReady,
+    StreamEnded,
+    StreamOpened,
+    TopologyChanged,
+)
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
+
+    from netui.ui.app import NetuiApp
+
+
+class Connection:
+    def __init__(self, app: NetuiApp, index: int, source: Source, *, read_only: bool, interval: float,
+                 probe_image: str | None, log: ActionLog) -> None:
+        self.app = app
+        self.index = index
+        self.source = source
+        self.interval = interval
+        self.read_only = read_only or not source.writable
+        self.policy = RefreshPolicy()
+        self.snapshot: Snapshot | None = None
+        self.state = "connecting"
+        self.detail = ""
+        self.label = source.description
+        self.actions = None if self.read_only else source.actions(read_only=False, log=log)
+        self.prober = source.prober(probe_image=probe_image, read_only=self.read_only)
+        self.stats = {"snapshots": 0, "events": 0, "refreshes": 0}
+        self.generation = 0
+        self.first_half_pending_paint = False
+        self.event_timer: Timer | None = None
+        self.resync: Timer | None = None
+        self.retry: Timer | None = None
+        self.closing = False
+
+    @property
+    def active(self) -> bool:
+        return self.app.connection is self
+
+    # -- connecting ------------------------------------------------------------------
+    def set_state(self, state: str, detail: str = "") -> None:
+        self.state = state
+        self.detail = detail
+        self.app.connection_state_changed(self)
+
+    def start(self) -> None:
+        self.retry = None
+        if self.closing:
+            return
+        if self.state != "disconnected":
+            self.set_state("connecting" if self.snapshot is None else "reconnecting")
+        self.app.run_worker(self._connect, thread=True, exclusive=True, group=f"connect-{self.index}",
+                            exit_on_error=False, description=f"connect to engine {self.index}")
+
+    def _connect(self) -> None:
+        try:
+            info = self.source.connect()
+        except Exception as exc:
+            self.app.post_message(ConnectFailed(explain(exc, self.source.description), conn=self.index))
+            return
+        self.app.post_message(Connected(info, conn=self.index))
+
+    def on_connected(self, msg: Connected) -> None:
+        self.policy.connected()
+        self.label = msg.info.label
+        if not self.source.live:
+            self.set_state("replay")
+            self.request_refresh()
+            return
+        self.generation += 1
+        generation = self.generation
+        self.app.run_worker(lambda: self._watch_events(generation), thread=True, group=f"events-{self.index}",
+                            exit_on_error=False, description=f"watch engine {self.index} events")
+        self.app.connection_state_changed(self)
+        if self.snapshot is None:
+            # Paint as soon as possible; the read after the subscription (on StreamOpened)
+            # is the one that guarantees no change falls in between.
+            self.request_refresh()
+
+    def on_connect_failed(self, msg: ConnectFailed) -> None:
+        self.schedule_reconnect(str(msg.error))
+        self.app.connection_unreachable(self, str(msg.error))
+
+    def schedule_reconnect(self, reason: str) -> None:
+        if self.closing or self.retry is not None:
+            return
+        delay = self.policy.backoff()
+        self.set_state("disconnected", f"{reason} · retrying in {delay:g} s")
+        self.retry = self.app.set_timer(delay, self.start)
+
+    def refresh_now(self) -> None:
+        """`r`: read everything again now, or reconnect at once when disconnected."""
+        if self.state in ("disconnected", "reconnecting"):
+            if self.retry is not None:
+                self.retry.stop()
+                self.retry = None
+            self.start()
+        else:
+            self.request_refresh()
+
+    # -- events ---------------------------------------------------------------------------
+    def _watch_events(self, generation: int) -> None:
+        post = self.app.post_message
+        try:
+            stream = self.source.open_events()
+        except Exception as exc:
+            post(StreamEnded(generation, str(explain(exc, self.source.description)), conn=self.index))
+            return
+        post(StreamOpened(generation, conn=self.index))
+        reason = "the engine's event stream ended"
+        try:
+            for event in stream:
+                if generation != self.generation or self.closing:
+                    return
+                post(TopologyChanged(event, conn=self.index))
+        except Exception as exc:  # the stream itself ends quietly; anything else is reported
+            reason = str(explain(exc, self.source.description))
+        finally:
+            stream.close()
+            self.source.forget_stream(stream)
+        post(StreamEnded(generation, reason, conn=self.index))
+
+    def on_stream_opened(self, msg: StreamOpened) -> None:
+        if msg.generation != self.generation:
+            return
+        # Subscribed first, then read: no change can fall between the two.
+        self.request_refresh()
+        if self.resync is None:
+            self.resync = self.app.set_interval(self.interval, self._periodic_resync)
+
+    def on_stream_ended(self, msg: StreamEnded) -> None:
+        if msg.generation != self.generation or self.closing:
+            return
+        self.generation += 1
+        self.set_state("reconnecting", msg.reason)
+        self.schedule_reconnect(msg.reason)
+
+    def _periodic_resync(self) -> None:
+        if self.state == "live":
+            self.request_refresh()
+
+    def on_event(self, msg: TopologyChanged) -> None:
+        self.stats["events"] += 1
+        self._set_event_timer(self.policy.on_event(msg.event))
+
+    def _set_event_timer(self, delay: float | None) -> None:
+        if delay is not None:
+            self.event_timer = self.app.set_timer(delay, self._event_read_due)
+
+    def _event_read_due(self) -> None:
+        self.event_timer = None
+        self.policy.timer_fired()
+        self.request_refresh(full=False)
+
+    # -- reads ----------------------------------------------------------------------------
+    def request_refresh(self, full: bool = True) -> None:
+        """Read the topology now; if a read is running, once more after it.
+        `full=False` (after events) lists only the containers the events named."""
+        read = self.policy.begin(full=full, generation=self.generation, have_snapshot=self.snapshot is not None)
+        if read is None:
+            return
+        self.stats["refreshes"] += 1
+        base = self.snapshot
+        self.app.run_worker(lambda: self._read(read.sequence, read.changed, base, read.generation), thread=True,
+                            group=f"refresh-{self.index}", exit_on_error=False, description=f"read engine {self.index}")
+
+    def _read(self, seq: int, changed: frozenset[str] | None, base: Snapshot | None, generation: int) -> None:
+        post = self.app.post_message
+        try:
+            snap, pending = self.source.read_lists(changed, base) if changed is not None else self.source.read_lists()
+            post(SnapshotReady(snap, seq, final=not pending, generation=generation, conn=self.index))
+            if pending:
+                post(SnapshotReady(self.source.complete(snap, pending), seq, final=True, generation=generation, conn=self.index))
+        except Exception as exc:
+            post(RefreshFailed(explain(exc, self.source.description), seq, generation, conn=self.index))
+        finally:
+            post(RefreshDone(seq, conn=self.index))
+
+    def on_refresh_done(self, msg: RefreshDone) -> None:
+        if self.policy.finished(msg.sequence) and not self.closing:
+            self.request_refresh(full=False)
+
+    def on_refresh_failed(self, msg: RefreshFailed) -> str:
+        """Returns a message to show, or ''."""
+        if msg.generation != self.generation:
+            # A read from a connection already given up on (e.g. the aliases of a large
+            # engine, still being read when it went away): the reconnect has happened.
+            return ""
+        if msg.error.kind in ("unreachable", "permission", "too-old"):
+            self.generation += 1  # the event worker notices too; reconnect either way
+            self.schedule_reconnect(str(msg.error))
+            return ""
+        return str(msg.error)
+
+    def accept(self, msg: SnapshotReady) -> tuple[bool, bool]:
+        """A read's snapshot arrived: (whether to show it now, whether it is news to flash).
+        Also schedules the repaint order of a read's two halves."""
+        if (msg.final and msg.sequence == self.policy.applied and msg.snapshot is not self.snapshot
+                and self.first_half_pending_paint):
+            # The first half of this read has not reached the screen yet: paint it first,
+            # then add the aliases and DNS names.
+            self.first_half_pending_paint = False
+            self.app.call_after_refresh(self.app.on_snapshot_ready, msg)
+            return False, False
+        if self.policy.is_outdated(msg.sequence):
+            return False, False  # an older read finishing late
+        if self.source.live and msg.generation != self.generation:
+            return False, False  # read on a connection given up on: the reconnect's own read follows
+        # The second half of a read (aliases and DNS names arriving) is not news: no flash.
+        flash = msg.sequence != self.policy.applied
+        self.snapshot = msg.snapshot
+        self.first_half_pending_paint = not msg.final
+        self.stats["snapshots"] += 1
+        if self.state in ("connecting", "reconnecting", "disconnected"):
+            self.set_state("live")
+        return True, flash
+
+    def applied(self, msg: SnapshotReady, started: float) -> None:
+        """The snapshot is on screen (or stored, for an engine not shown): what it cost, and
+        whether an event's change still needs another read."""
+        self.app.call_after_refresh(lambda: self.policy.cost(time.perf_counter() - started))
+        self._set_event_timer(self.policy.applied_snapshot(msg.sequence, msg.snapshot))
+
+    # -- the end --------------------------------------------------------------------------
+    def close(self) -> None:
+        self.closing = True
+        if self.prober is not None:
+            # No probe container outlives netui; a hung engine must not hold the exit for long.
+            closer = threading.Thread(target=self.prober.close, daemon=True)
+            closer.start()
+            closer.join(timeout=5)
+        self.source.close()
+
+    def probe_unavailable(self) -> str:
+        if self.prober is None:
+            return "Probes need a live engine: this is a replay"
+        if self.snapshot is None or self.state != "live":
+            return "Probes need the engine: it is not connected right now"
+        return ""
+
+    def summary(self) -> dict[str, Any]:
+        return {"state": self.state, "label": self.label}
