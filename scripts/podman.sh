@@ -20,7 +20,7 @@
 # Only a service this script started (its pid file, its socket) is ever stopped; a
 # Podman service of the user's (podman.socket, another socket) is left alone.
 #
-# Why a containers.conf: rootful Podman gives every container nofile and nproc limits
+# Why a containers.conf of its own (with the system's settings copied in): rootful Podman gives every container nofile and nproc limits
 # of 1048576 unless told otherwise, and on machines whose root lacks CAP_SYS_RESOURCE
 # (VMs, containers) raising a hard limit fails, so no container starts ("error setting
 # rlimit type 7: operation not permitted"). `default_ulimits` sets the limits for every
@@ -148,21 +148,62 @@ write_conf() {
     [ "$nofile" -gt 1048576 ] && nofile=1048576
     [ "$nproc" = unlimited ] && nproc=$pidmax
     [ "$nproc" -gt "$pidmax" ] && nproc=$pidmax
-    cat >"$conf" <<EOF
-# Written by netui's scripts/podman.sh for the Podman service at $sock only
-# (CONTAINERS_CONF of that service); the system's containers.conf is not changed.
-[containers]
-# This machine's hard limits: Podman's default (1048576) cannot be set where root
-# lacks CAP_SYS_RESOURCE, and no container would start.
-default_ulimits = ["nofile=$nofile:$nofile", "nproc=$nproc:$nproc"]
-
-[network]
-# Podman 4's own network stack; with aardvark-dns, container names resolve on user networks.
-network_backend = "netavark"
-
-[engine]
-# No journald on a machine without systemd: events go to a file, which the events API reads.
-events_logger = "file"
+    # CONTAINERS_CONF makes Podman read this file *instead of* the system's, so the
+    # system's settings (Debian's: capabilities without NET_RAW, ping_group_range) are
+    # copied in first: the service must behave as the user's Podman does, plus three keys.
+    python3 - "$conf" "$sock" "$nofile" "$nproc" <<'EOF' || fail "could not write $conf"
+import glob, sys, tomllib
+out, sock, nofile, nproc = sys.argv[1:]
+merged = {}
+def merge(into, new):
+    for k, v in new.items():
+        if isinstance(v, dict) and isinstance(into.get(k), dict):
+            merge(into[k], v)
+        else:
+            into[k] = v
+sources = ["/usr/share/containers/containers.conf", "/etc/containers/containers.conf",
+           *sorted(glob.glob("/etc/containers/containers.conf.d/*.conf"))]
+read = []
+for path in sources:
+    try:
+        with open(path, "rb") as f:
+            merge(merged, tomllib.load(f))
+        read.append(path)
+    except FileNotFoundError:
+        pass
+merge(merged, {
+    # Podman's default (1048576) cannot be set where root lacks CAP_SYS_RESOURCE: no container would start.
+    "containers": {"default_ulimits": [f"nofile={nofile}:{nofile}", f"nproc={nproc}:{nproc}"]},
+    # Podman 4's own network stack; with aardvark-dns, container names resolve on user networks.
+    "network": {"network_backend": "netavark"},
+    # No journald on a machine without systemd: events go to a file, which the events API reads.
+    "engine": {"events_logger": "file"},
+})
+def value(v):
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return str(v)
+    if isinstance(v, list):
+        return "[" + ", ".join(value(x) for x in v) + "]"
+    return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+lines = [f"# Written by netui's scripts/podman.sh for the Podman service at {sock} only (its CONTAINERS_CONF).",
+         f"# The system's settings ({', '.join(read) or 'none found'}) and netui's three keys;",
+         "# the system's files are not changed."]
+def table(name, d):
+    flat = {k: v for k, v in d.items() if not isinstance(v, dict)}
+    if name and (flat or not d):
+        lines.append(f"\n[{name}]")
+    for k, v in flat.items():
+        lines.append(f"{k} = {value(v)}")
+    for k, v in d.items():
+        if isinstance(v, dict):
+            table(f"{name}.{k}" if name else k, v)
+table("", merged)
+with open(out, "w") as f:
+    f.write("\n".join(lines) + "\n")
+with open(out, "rb") as f:
+    tomllib.load(f)  # what was written reads back
 EOF
 }
 
