@@ -6,7 +6,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: demo test engine podman install demo-down screenshots bench
+.PHONY: demo test engine tools podman install demo-down screenshots bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,12 +18,18 @@ install: $(BIN)/.installed
 engine:
 	bash scripts/engine.sh
 
+# Graphviz's dot: the tests parse the map's DOT export with it.
+tools:
+	@command -v dot >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends graphviz; } >/tmp/netui-apt-graphviz.log 2>&1; } \
+		|| echo "tools: Graphviz's dot is missing and could not be installed (apt-get install graphviz): the DOT export tests will fail" >&2
+
 # A Podman service of netui's own (compat API on /run/netui-podman/podman.sock), for the
 # tests marked podman; it loads the local image through netui, hence after install.
 podman: install
 	NETUI_PYTHON=$(abspath $(BIN)/python) bash scripts/podman.sh >/dev/null
 
-test: engine install podman
+test: engine tools install podman
 	NETUI_REQUIRE_ENGINE=1 NETUI_REQUIRE_PODMAN=1 $(BIN)/python -m pytest -q
 
 demo: engine install
@@ -36,6 +42,11 @@ demo-down: install
 screenshots: engine install
 	$(BIN)/python scripts/screenshots.py
 
+# lazydocker is measured when a binary is at .peers/lazydocker/lazydocker; nothing here builds
+# it (README, "Peers": the project commits no recipe that builds fetched code).
 bench: engine install
+	$(BIN)/python -c "import pyte" 2>/dev/null || $(BIN)/pip install -q --disable-pip-version-check -e '.[test,bench]'
 	bash scripts/peers.sh || echo "bench: sen could not be installed; measuring netui alone"
-	$(BIN)/python benchmarks/run.py $$(test -x .peers/sen/bin/sen && echo --sen .peers/sen/bin/sen)
+	test -x .peers/lazydocker/lazydocker || echo "bench: no .peers/lazydocker/lazydocker; measuring without lazydocker (README, Peers)"
+	$(BIN)/python benchmarks/run.py $$(test -x .peers/sen/bin/sen && echo --sen .peers/sen/bin/sen) \
+	    $$(test -x .peers/lazydocker/lazydocker && echo --lazydocker .peers/lazydocker/lazydocker)

@@ -11,16 +11,22 @@ Then measures, and removes exactly what it made.
     container vs inspect every network (wall time, API requests)
  2. steady refresh with nothing changed (requests, time)
  3. idle: the real `netui` in a pseudo-terminal for 30 s (its CPU, dockerd's CPU,
-    API requests/s through a counting socket proxy, peak RSS)
+    API requests/s through a counting socket proxy, peak RSS), then each peer the same way
  4. event to screen: `docker network connect` → row visible in the app (p50/p95, 50 tries)
- 5. cold start to a populated screen (new process each time)
+ 5. cold start to a populated screen (new process each time), netui and each peer
+ 5b. a new network on screen: `docker network create` → its name drawn (netui, lazydocker)
  6. key to screen with ~1000 containers listed (cursor move, filter keystroke)
  7. connectivity matrix of a 20-container network (380 pairs)
 
 Traffic goes only to the benchmark's own containers and to loopback.
 
-    .venv/bin/python benchmarks/run.py [--networks 40 --containers 400 --stopped 600]
-                                       [--only read,refresh,idle,event,cold,keys,matrix] [--repeat 5]
+    .venv/bin/python benchmarks/run.py [--networks 40 --containers 400 --stopped 600 | --size 3000]
+                                       [--only read,refresh,idle,event,cold,newnet,keys,matrix] [--repeat 5]
+                                       [--sen EXE] [--lazydocker EXE]
+
+Peers (other Docker TUIs) run in the same scenario and run, on the engine's socket
+only (DOCKER_HOST), in the same 160×48 pseudo-terminal: sen (scripts/peers.sh
+installs it) and lazydocker (a binary the project does not build; see the README).
 """
 
 from __future__ import annotations
@@ -30,11 +36,13 @@ import fcntl
 import json
 import os
 import platform
+import shutil
 import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -52,6 +60,7 @@ from tests.sockproxy import SocketProxy  # noqa: E402
 
 HZ = os.sysconf("SC_CLK_TCK")
 RESULTS = ROOT / "benchmarks" / "results"
+ENGINE_URL = "unix:///var/run/docker.sock"  # the real engine, as the counting proxy reaches it
 
 
 def stats(values: list[float]) -> dict:
@@ -199,9 +208,9 @@ def bench_read(engine: Engine, repeat: int) -> dict:
 
 
 # -- 3: idle ----------------------------------------------------------------------------
-def bench_idle(seconds: float, peer: tuple[str, str] | None = None) -> dict:
-    """The real netui (and, with `peer` = (name, executable), a peer TUI in the same
-    scenario) idle in a pseudo-terminal, behind a counting socket proxy."""
+def bench_idle(seconds: float, peers: list[Peer] = ()) -> dict:
+    """The real netui (and each peer TUI, one after the other, in the same scenario)
+    idle in a pseudo-terminal, behind a counting socket proxy."""
     dpid = dockerd_pid()
     # dockerd's own idle CPU, without any client, for comparison
     d0 = cpu_ticks(dpid)
@@ -213,31 +222,70 @@ def bench_idle(seconds: float, peer: tuple[str, str] | None = None) -> dict:
     out["dockerd_cpu_percent_without_netui"] = base_dockerd
     print(f"  idle {out['seconds']:.0f} s: netui {out['netui_cpu_percent']:.2f} % CPU, dockerd {out['dockerd_cpu_percent']:.2f} % "
           f"(alone {base_dockerd:.2f} %), {out['requests_per_second']:.3f} requests/s, peak RSS {out['peak_rss_mb']:.0f} MB, "
-          f"{out['requests_at_start']} requests at start", flush=True)
-    if peer is not None:
-        name, exe = peer
-        p = idle_of(name, seconds, dpid, lambda url: PtyApp([], command=[exe], env={"DOCKER_HOST": url}))
-        out["peer"] = {"name": name, **p}
+          f"{out['requests_at_start']} requests at start{foreign(out)}", flush=True)
+    out["peers"] = {}
+    for peer in peers:
+        p = idle_of(peer.name, seconds, dpid, peer.spawn, settle=peer.settle)
+        out["peers"][peer.name] = {"name": peer.name, **p}
         if "error" in p:
-            return out
-        print(f"  idle {p['seconds']:.0f} s: {name} {p['netui_cpu_percent']:.2f} % CPU, dockerd {p['dockerd_cpu_percent']:.2f} %, "
-              f"{p['requests_per_second']:.3f} requests/s, peak RSS {p['peak_rss_mb']:.0f} MB, "
-              f"{p['requests_at_start']} requests at start", flush=True)
+            continue
+        print(f"  idle {p['seconds']:.0f} s: {peer.name} {p['netui_cpu_percent']:.2f} % CPU, dockerd {p['dockerd_cpu_percent']:.2f} %, "
+              f"{p['requests_per_second']:.3f} requests/s (the counting proxy itself {p['proxy_cpu_percent']:.1f} % CPU), "
+              f"peak RSS {p['peak_rss_mb']:.0f} MB, {p['requests_at_start']} requests in its first {p['start_seconds']:.0f} s"
+              f"{foreign(p)}", flush=True)
     return out
 
 
-def idle_of(name: str, seconds: float, dpid: int, spawn) -> dict:
+class EngineEvents:
+    """Counts the engine's events while a program idles. The benchmark makes none then: any
+    come from elsewhere (another user of the engine), and event-driven programs answer
+    them with requests, so a figure taken with many is not an idle figure."""
+
+    def __init__(self) -> None:
+        self.engine = Engine(ENGINE_URL)
+        self.engine.connect()
+        self.stream = self.engine.api.events(decode=True)
+        self.count = 0
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        try:
+            for _ in self.stream:
+                self.count += 1
+        except Exception:
+            pass
+
+    def close(self) -> int:
+        _quiet(self.stream.close)
+        _quiet(self.engine.close)
+        return self.count
+
+
+def foreign(idle: dict) -> str:
+    n = idle.get("engine_events", 0)
+    return f"; NOT IDLE: {n} engine events from elsewhere during the window" if n else ""
+
+
+def idle_of(name: str, seconds: float, dpid: int, spawn, settle: float = 2.0) -> dict:
+    """`settle`: the quiet span (s) that ends the start; 0 for a program that never goes
+    quiet (lazydocker redraws while it polls): its start is then the first 8 s."""
     with SocketProxy() as proxy:
         app = spawn(proxy.url)
         time.sleep(8)  # start, first read, details
-        app.wait_quiet(2.0)
+        if settle:
+            app.wait_quiet(settle)
+        events = EngineEvents()
         r0, n0, d0, t0 = proxy.count(), cpu_ticks(app.pid), cpu_ticks(dpid), time.monotonic()
+        own0 = sum(os.times()[:2])  # this process: the counting proxy's threads, mostly
         time.sleep(seconds)
         r1, n1, d1, t1 = proxy.count(), cpu_ticks(app.pid), cpu_ticks(dpid), time.monotonic()
+        own1 = sum(os.times()[:2])
+        elsewhere = events.close()
         with open(f"/proc/{app.pid}/status") as f:
             status = f.read()
         hwm = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
         alive = app.proc.poll() is None
+        start_seconds = t0 - (app.t_spawn - time.perf_counter() + time.monotonic())
         app.stop()
     if not alive:
         print(f"  {name} exited during the idle measurement; its figures are left out", flush=True)
@@ -247,9 +295,12 @@ def idle_of(name: str, seconds: float, dpid: int, spawn) -> dict:
         "seconds": span,
         "netui_cpu_percent": (n1 - n0) / HZ / span * 100,  # (the measured program's CPU)
         "dockerd_cpu_percent": (d1 - d0) / HZ / span * 100,
+        "proxy_cpu_percent": (own1 - own0) / span * 100,
         "requests_per_second": (r1 - r0) / span,
         "requests_at_start": r0,
+        "start_seconds": start_seconds,
         "peak_rss_mb": hwm / 1024,
+        "engine_events": elsewhere,
     }
 
 
@@ -331,6 +382,140 @@ def bench_cold(scenario: Scenario, repeat: int) -> dict:
     return out
 
 
+# -- peers: other TUIs in the same scenario -------------------------------------------------
+class PeerScreen:
+    """What a program in a PtyApp shows: its output replayed through a VT emulator (pyte).
+
+    Renderers that diff their frames (tcell in lazydocker, urwid in sen) write only
+    the cells that changed, so a name can be on screen without ever having been
+    written in one piece; searching the byte stream would miss it."""
+
+    def __init__(self, app: PtyApp, cols: int = 160, rows: int = 48) -> None:
+        import pyte  # the benchmark's extra (pip install -e '.[bench]')
+
+        self.app = app
+        self.screen = pyte.Screen(cols, rows)
+        self.stream = pyte.ByteStream(self.screen)
+        self.fed = 0
+
+    def update(self) -> float:
+        """Replay what arrived since the last call; when its last byte arrived."""
+        with self.app.cond:
+            data, self.fed, last = self.app.since(self.fed), self.app.total, self.app.last
+        self.stream.feed(data)
+        return last
+
+    def text(self) -> str:
+        return "\n".join(self.screen.display)
+
+    def wait_for(self, shown, timeout: float) -> float | None:
+        """When the screen first satisfied `shown(text)` (the arrival of the output that
+        made it so); None on timeout."""
+        deadline = time.perf_counter() + timeout
+        while True:
+            last = self.update()
+            if shown(self.text()):
+                return last
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                return None
+            self.app.wait_output(self.fed, min(left, 1.0))
+
+
+class Peer:
+    """Another Docker TUI measured beside netui: how to start it on an engine URL,
+    what its screen shows once populated, whether it lists networks."""
+
+    def __init__(self, name: str, exe: str) -> None:
+        self.name, self.exe = name, exe
+        self.settle = 2.0 if name == "sen" else 0.0  # lazydocker redraws while it polls: never quiet
+        self.lists_networks = name == "lazydocker"  # sen lists containers and images only
+        self.config_dir = ""  # lazydocker's (CONFIG_DIR), made on its first start
+
+    def _config_dir(self) -> str:
+        """lazydocker writes a config.yml into its config folder: a private one, removed at the end."""
+        if not self.config_dir:
+            self.config_dir = tempfile.mkdtemp(prefix=f"netui-bench-{self.name}-")
+        return self.config_dir
+
+    def spawn(self, url: str) -> PtyApp:
+        """The peer on `url` only: DOCKER_HOST is the only engine setting either reads."""
+        if self.name == "lazydocker":
+            # tcell opens /dev/tty: the pty must be its controlling terminal
+            return PtyApp([], command=[self.exe], ctty=True, env={"DOCKER_HOST": url, "CONFIG_DIR": self._config_dir()})
+        return PtyApp([], command=[self.exe], env={"DOCKER_HOST": url})
+
+    def populated(self, scenario: Scenario):
+        """The test for "the scenario is on its screen"."""
+        first_net, prefix = scenario.net_names[0], scenario.ws.prefix
+        if self.lists_networks:  # lazydocker: its networks panel and its containers panel
+            return lambda text: first_net in text and prefix + "c-" in text
+        return lambda text: prefix in text  # sen: a container of the scenario listed
+
+    def close(self) -> None:
+        if self.config_dir:
+            shutil.rmtree(self.config_dir, ignore_errors=True)
+
+
+def bench_peer_cold(peer: Peer, scenario: Scenario, repeat: int) -> dict:
+    """Process start → the scenario on the peer's screen (new process each time, in a pty)."""
+    times, missed = [], 0
+    shown = peer.populated(scenario)
+    for _ in range(repeat):
+        app = peer.spawn(ENGINE_URL)
+        seen = PeerScreen(app).wait_for(shown, 60)
+        if seen is None:
+            missed += 1
+        else:
+            times.append(seen - app.t_spawn)
+        app.stop()
+    if not times:
+        print(f"  {peer.name}: never showed the scenario within 60 s", flush=True)
+        return {"error": f"{peer.name} never showed the scenario within 60 s", "missed": missed}
+    out = {"to_populated": stats(times), "missed": missed}
+    print(f"  cold start to populated, {peer.name}: {fmt(out['to_populated'])}"
+          + (f"; {missed} of {repeat} starts never showed it within 60 s" if missed else ""), flush=True)
+    return out
+
+
+def bench_new_network(scenario: Scenario, tries: int, name: str, spawn) -> dict:
+    """`docker network create` (the CLI, its own run included) → the new name on the app's
+    screen, read through a VT emulator; then `docker network rm` and its row gone. The
+    name sorts first among the scenario's networks, so it lands at the top of a list
+    sorted by name (netui's and lazydocker's)."""
+    env = {**os.environ, "DOCKER_HOST": ENGINE_URL}
+    app = spawn(ENGINE_URL)
+    screen = PeerScreen(app)
+    if screen.wait_for(lambda text: scenario.net_names[0] in text, 60) is None:
+        app.stop()
+        print(f"  new network on screen, {name}: the scenario never showed within 60 s", flush=True)
+        return {"error": "the scenario never showed within 60 s"}
+    app.wait_quiet(2.0, timeout=15)  # past the first read's inspects and details
+    latencies, missed = [], 0
+    for i in range(tries):
+        net = scenario.ws.name(f"0new-{i:02d}")
+        t0 = time.perf_counter()
+        try:
+            subprocess.run(["docker", "network", "create", "--label", "netui.bench=1", net],
+                           env=env, check=True, capture_output=True)
+            seen = screen.wait_for(lambda text: net in text, 10)
+        finally:
+            subprocess.run(["docker", "network", "rm", net], env=env, capture_output=True)
+        if seen is None:
+            missed += 1
+        else:
+            latencies.append(seen - t0)
+        screen.wait_for(lambda text: net not in text, 10)
+        time.sleep(0.3)
+    app.stop()
+    if not latencies:
+        return {"error": f"no new network showed within 10 s in {tries} tries", "missed": missed}
+    out = {"p50": pct(latencies, 50), "p95": pct(latencies, 95), "max": max(latencies), "tries": tries, "missed": missed}
+    print(f"  new network on screen, {name}: p50 {out['p50'] * 1000:.0f} ms, p95 {out['p95'] * 1000:.0f} ms, "
+          f"max {out['max'] * 1000:.0f} ms over {tries} creates" + (f", {missed} not shown within 10 s" if missed else ""), flush=True)
+    return out
+
+
 # -- 6: key to screen --------------------------------------------------------------------
 def bench_keys(engine: Engine, scenario: Scenario, repeat: int) -> dict:
     """With the big network's containers listed: keystroke → the next frame's first bytes."""
@@ -409,8 +594,17 @@ def main() -> None:
     ap.add_argument("--event-tries", type=int, default=50)
     ap.add_argument("--sen", metavar="EXE", help="also measure sen (https://github.com/TomasTomecek/sen) idle in "
                     "the same scenario: the path of its executable (scripts/peers.sh installs it)")
-    ap.add_argument("--only", default="read,refresh,idle,event,cold,keys,matrix")
+    ap.add_argument("--lazydocker", metavar="EXE", help="also measure lazydocker (https://github.com/jesseduffield/lazydocker) "
+                    "in the same scenario: the path of its executable (not built by the project; see the README)")
+    ap.add_argument("--size", type=int, metavar="N", help="N containers in all, 40 %% running and 60 %% stopped, as "
+                    "400 + 600 make the 1000 point (--size 3000: 1200 + 1800); overrides --containers and --stopped")
+    ap.add_argument("--network-tries", type=int, default=20, help="creates for \"a new network on screen\" (newnet)")
+    ap.add_argument("--only", default="read,refresh,idle,event,cold,newnet,keys,matrix")
     args = ap.parse_args()
+    if args.size is not None:
+        args.containers = round(args.size * 0.4)
+        args.stopped = args.size - args.containers
+    peers = [Peer(name, exe) for name, exe in (("sen", args.sen), ("lazydocker", args.lazydocker)) if exe]
     only = set(args.only.split(","))
     engine = Engine()
     engine.connect()
@@ -438,13 +632,20 @@ def main() -> None:
             result["read"] = bench_read(engine, args.repeat)
         if "idle" in only:
             print("3. idle", flush=True)
-            result["idle"] = bench_idle(args.idle_seconds, ("sen", args.sen) if args.sen else None)
+            result["idle"] = bench_idle(args.idle_seconds, peers)
         if "event" in only:
             print("4. event to screen", flush=True)
             result["event"] = bench_event(engine, scenario, args.event_tries)
         if "cold" in only:
             print("5. cold start", flush=True)
             result["cold"] = bench_cold(scenario, args.repeat)
+            result["cold"]["peers"] = {p.name: bench_peer_cold(p, scenario, args.repeat) for p in peers}
+        if "newnet" in only:
+            print("5b. a new network on screen", flush=True)
+            result["newnet"] = {"netui": bench_new_network(scenario, args.network_tries, "netui", lambda url: PtyApp(["--host", url]))}
+            for p in peers:
+                if p.lists_networks:
+                    result["newnet"][p.name] = bench_new_network(scenario, args.network_tries, p.name, p.spawn)
         if "keys" in only:
             print("6. key to screen", flush=True)
             result["keys"] = bench_keys(engine, scenario, args.repeat)
@@ -453,6 +654,8 @@ def main() -> None:
             result["matrix"] = bench_matrix(engine, scenario, max(1, args.repeat // 2))
     finally:
         scenario.remove()
+        for p in peers:
+            p.close()
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps(result, indent=2))

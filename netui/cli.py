@@ -1,4 +1,4 @@
-"""Command line: `netui` opens the explorer; `netui dump`, `netui demo`, `netui image`.
+"""Command line: `netui` opens the explorer; `netui dump`, `netui map`, `netui demo`, `netui image`.
 
 Errors end in one line on stderr and a non-zero exit, never a traceback:
 1 for engine trouble, 2 for bad usage.
@@ -65,6 +65,21 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--stats", action="store_true", help="print the time and API requests the read took, on stderr")
     d.set_defaults(func=cmd_dump)
 
+    m = sub.add_parser(
+        "map", help="the topology map: as text, or exported as Mermaid, Graphviz DOT or SVG",
+        description="Draw who can reach whom, through which network, and what is exposed to the host.",
+    )
+    _engine_options(m, sub=True)
+    m.add_argument("--format", choices=("text", "mermaid", "dot", "svg"), default="text",
+                   help="text (the terminal picture, default), mermaid, dot, or svg (the picture as an image)")
+    m.add_argument("--network", metavar="NAME", help="only this network and its neighbours (networks its containers bridge to)")
+    m.add_argument("--filter", metavar="TEXT", default="",
+                   help="only what matches TEXT (names, IPs, aliases, labels, ports) and what connects it, like / in the explorer")
+    m.add_argument("--width", type=int, default=None, metavar="COLS",
+                   help="width of the text/svg picture (default: the terminal's, or 160 when piped)")
+    m.add_argument("--full", action="store_true", help="show every network's containers even on a large engine")
+    m.set_defaults(func=cmd_map)
+
     demo = sub.add_parser("demo", help="build or remove the demo world (labelled netui.demo)")
     _engine_options(demo, sub=True)
     demo.add_argument("action", choices=("up", "down", "status"))
@@ -123,6 +138,63 @@ def cmd_dump(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_map(args: argparse.Namespace) -> int:
+    if args.replay:
+        from netui.engine.source import ReplaySource
+
+        source = ReplaySource(args.replay)
+        snap, title = source.snapshot, source.description
+    else:
+        from netui.engine.topology import TopologyReader
+
+        engine = _connect(args)
+        snap = TopologyReader(engine).read()
+        title = engine.info.label
+    from netui.map.graph import build, network_key
+    from netui.map.layout import Options
+
+    graph = build(snap, title=title)
+    if args.network is not None:
+        net = snap.network_by_name.get(args.network) or next((n for n in snap.networks if n.id.startswith(args.network) and len(args.network) >= 3), None)
+        if net is None:
+            from netui.text import clean
+
+            _err(f"no network named {clean(args.network)!r} on this engine")
+            return EXIT_ENGINE
+        graph = graph.focus(network_key(net.id))
+    if args.filter:
+        graph = graph.matching(args.filter)
+    options = Options(auto_collapse=10**9) if args.full else Options()
+    if args.width is not None and args.width < 40:
+        _err("--width must be at least 40 columns")
+        return EXIT_USAGE
+    if args.format == "mermaid":
+        from netui.map.export import to_mermaid
+
+        sys.stdout.write(to_mermaid(graph))
+    elif args.format == "dot":
+        from netui.map.export import to_dot
+
+        sys.stdout.write(to_dot(graph))
+    elif args.format == "svg":
+        from netui.map.export import to_svg
+
+        sys.stdout.write(to_svg(graph, args.width or 160, options))
+    else:
+        from rich.console import Console
+
+        from netui.map.render import picture
+
+        tty = sys.stdout.isatty()
+        console = Console(highlight=False, soft_wrap=True)
+        width = args.width or (console.width if tty else 160)
+        pic = picture(graph, width, options)
+        for line in pic.lines():
+            console.print(line, overflow="ignore", crop=False)
+    sys.stdout.flush()
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from netui.engine import demo
 
@@ -149,9 +221,18 @@ def cmd_image(args: argparse.Namespace) -> int:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    from netui.ui.app import run_app
+    from netui.engine.source import EngineSource, ReplaySource, Source
+    from netui.ui.app import NetuiApp
 
-    return run_app(args)
+    source: Source = ReplaySource(args.replay) if args.replay else EngineSource(args.host)
+    app = NetuiApp(source, read_only=args.read_only, interval=args.interval, probe_image=args.probe_image)
+    if args.theme:
+        if args.theme not in app.available_themes:
+            _err(f"unknown theme {args.theme!r}; choose from {', '.join(sorted(app.available_themes))}")
+            return EXIT_USAGE
+        app.theme = args.theme
+    app.run()
+    return app.return_code or 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,8 +2,9 @@
 # Install peer tools the benchmarks compare netui with, into .peers/ (not the project's venv).
 #   sen 0.8.1 (PyPI; a urwid TUI that watches engine events). Its last release breaks on
 #   urwid >= 2.2 ('super' object has no attribute 'set_body'), so urwid is held at 2.1.2.
-# lazydocker has no PyPI or Debian package, and release downloads are not reachable from
-# these machines, so it is not installed here.
+# lazydocker has no PyPI or Debian package and its releases cannot be downloaded from these
+# machines; the project does not build it either (it commits no recipe that builds fetched
+# code). `make bench` measures it when an executable is at .peers/lazydocker/lazydocker.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -x .peers/sen/bin/sen ]; then

@@ -34,7 +34,7 @@ async def _until(pilot, predicate, timeout: float = 10.0) -> None:
 
 def _select(app: NetuiApp, name: str) -> None:
     key = next(n.id for n in app.snapshot.networks if n.name == name)
-    app.networks.select_key(key)
+    app.explorer.networks.select_key(key)
 
 
 VIEWS = {
@@ -54,7 +54,7 @@ VIEWS = {
 
 def _select_container(app: NetuiApp, name: str) -> None:
     key = next(c.id for c in app.snapshot.containers if c.name == name)
-    app.containers.select_key(key)
+    app.explorer.containers.select_key(key)
 
 
 def _pick_extra(app: NetuiApp, name: str) -> None:

@@ -21,9 +21,9 @@ import pytest
 os.environ["TZ"] = "UTC"
 time.tzset()
 
-from netui.engine.client import Engine, EngineError
-from netui.engine.image import LOCAL_IMAGE, ensure_local_image
-from netui.engine.workspace import Workspace, sweep_leftovers
+from netui.engine.client import Engine, EngineError  # noqa: E402  (after TZ is set)
+from netui.engine.image import LOCAL_IMAGE, ensure_local_image  # noqa: E402
+from netui.engine.workspace import Workspace, sweep_leftovers  # noqa: E402
 
 TEST_LABEL = "netui.test"
 NOPING_IMAGE = "netui/busybox:noping"
@@ -100,3 +100,18 @@ def lab(engine: Engine, image: str):
 def module_lab(engine: Engine, image: str):
     """A Workspace shared by the tests of one module, for scenarios they only read."""
     yield from _lab(engine, image)
+
+
+FOLDER_MARKERS = {"unit": "unit", "engine": "engine", "ui": "ui", "snapshots": "snapshot"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Markers by folder (unit, engine, ui, snapshot); any test that asks for the real
+    engine (the `engine` fixture, directly or through `lab`) is also marked `engine`,
+    so `pytest -m "not engine"` runs everything that needs no Docker."""
+    for item in items:
+        parts = item.path.relative_to(config.rootpath / "tests").parts
+        if parts and parts[0] in FOLDER_MARKERS:
+            item.add_marker(getattr(pytest.mark, FOLDER_MARKERS[parts[0]]))
+        if "engine" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.engine)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from netui.engine.source import EngineSource, ReplaySource
 from netui.ui.app import NetuiApp
@@ -28,9 +28,9 @@ def live_app(host: str | None = None, **kwargs) -> NetuiApp:
 async def select_network(pilot, nid: str) -> None:
     """Wait for a network in the table, then highlight it with the networks pane focused."""
     app = pilot.app
-    await wait_for(pilot, lambda: nid in app.networks.keys, what="the network in the table")
-    app.networks.select_key(nid)
-    app.networks.focus()
+    await wait_for(pilot, lambda: nid in app.explorer.networks.keys, what="the network in the table")
+    app.explorer.networks.select_key(nid)
+    app.explorer.networks.focus()
     await pilot.pause(0.05)
 
 

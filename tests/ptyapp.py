@@ -23,18 +23,26 @@ ROOT = Path(__file__).resolve().parent.parent
 ANSI = re.compile(rb"\x1b\[[0-9;?<>=$]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Z0-9]|\x1b[=>78]")
 
 
+def _take_ctty() -> None:
+    """In the child, after setsid(): the pty on stdin becomes its controlling terminal."""
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
 class PtyApp:
     """The real netui in a pseudo-terminal: send keys, time the frames it writes."""
 
     def __init__(self, args: list[str], cols: int = 160, rows: int = 48, prefix: list[str] | None = None,
-                 env: dict[str, str] | None = None, command: list[str] | None = None) -> None:
-        """`command` runs another program instead of netui (the benchmarks compare with peers)."""
+                 env: dict[str, str] | None = None, command: list[str] | None = None, ctty: bool = False) -> None:
+        """`command` runs another program instead of netui (the benchmarks compare with peers).
+        `ctty`: make the pty the program's controlling terminal, for programs that open
+        /dev/tty instead of using stdin/stdout (lazydocker: tcell)."""
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         self.t_spawn = time.perf_counter()
         self.proc = subprocess.Popen(
             [*(prefix or []), *(command or [sys.executable, "-m", "netui", *args])], stdin=slave, stdout=slave, stderr=slave, cwd=str(ROOT),
             env={**os.environ, "TERM": "xterm-256color", **(env or {})}, start_new_session=True,
+            preexec_fn=_take_ctty if ctty else None,
         )
         os.close(slave)
         self.master = master

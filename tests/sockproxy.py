@@ -36,7 +36,7 @@ class SocketProxy:
         return f"unix://{self.path}"
 
     # -- lifecycle -------------------------------------------------------------
-    def start(self) -> "SocketProxy":
+    def start(self) -> SocketProxy:
         self._closing = False
         if os.path.exists(self.path):
             os.unlink(self.path)
@@ -83,7 +83,7 @@ class SocketProxy:
         except OSError:
             pass
 
-    def __enter__(self) -> "SocketProxy":
+    def __enter__(self) -> SocketProxy:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -1,518 +1,37 @@
 """Changing the engine: create, connect, disconnect, remove, prune, run.
 
-Each action has a spec (what the user asked for), a validation against the
-current snapshot (so mistakes are caught before anything is sent), the exact
-equivalent `docker` command (shown while the user types, and logged), and an
-`Actions` method that performs it. `Actions(read_only=True)` refuses every
-write, whatever the UI does.
+`Actions.perform(spec)` carries out one spec (specs.py), dispatched on its type.
+Each write logs its equivalent `docker` command and outcome, re-checks what it
+acts on right before the call (a confirmation may be seconds old), and refuses
+everything when read-only, whatever the UI does.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import re
-import shlex
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from functools import singledispatchmethod
 
 from netui.engine.client import Engine, EngineError, NotFound
-from netui.engine.image import LOCAL_IMAGE
-from netui.engine.model import Container, EngineInfo, Network, Snapshot, addresses_overlap
-
-MANAGED_LABEL = "netui.managed"
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-LABEL_KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]*$")
-MAX_NAME = 128
-BRIDGE_OPTIONS = (
-    "com.docker.network.bridge.name",
-    "com.docker.network.bridge.enable_icc",
-    "com.docker.network.bridge.enable_ip_masquerade",
-    "com.docker.network.bridge.host_binding_ipv4",
-    "com.docker.network.driver.mtu",
+from netui.engine.specs import (
+    MANAGED_LABEL,
+    ConnectSpec,
+    DisconnectSpec,
+    NetworkSpec,
+    PruneSpec,
+    RemoveSpec,
+    RunSpec,
+    command_text,
+    remove_argv,
 )
-CREATABLE_DRIVERS = ("bridge", "macvlan", "ipvlan", "overlay")
 
 
 class ReadOnlyError(EngineError):
     def __init__(self) -> None:
         super().__init__("netui runs read-only (--read-only): nothing may change the engine", kind="read-only")
-
-
-@dataclass(frozen=True)
-class FieldError:
-    field: str
-    message: str
-
-
-def command_text(argv: Iterable[str]) -> str:
-    """An argv as a shell would show it, quoted where needed."""
-    return " ".join(shlex.quote(a) for a in argv)
-
-
-# -- parsing helpers --------------------------------------------------------------
-def parse_pairs(text: str, what: str, fieldname: str, errors: list[FieldError]) -> tuple[tuple[str, str], ...]:
-    """`key=value` items, separated by commas or new lines."""
-    out: dict[str, str] = {}
-    for raw in re.split(r"[,\n]", text or ""):
-        item = raw.strip()
-        if not item:
-            continue
-        key, sep, value = item.partition("=")
-        key = key.strip()
-        if not sep or not key:
-            errors.append(FieldError(fieldname, f"{what} must be key=value: {item!r}"))
-            continue
-        if not LABEL_KEY_RE.match(key):
-            errors.append(FieldError(fieldname, f"{what} key {key!r} may only hold letters, digits and . _ - /"))
-            continue
-        if key in out:
-            errors.append(FieldError(fieldname, f"{what} {key!r} is given twice"))
-            continue
-        out[key] = value.strip()
-    return tuple(out.items())
-
-
-def _network(text: str, fieldname: str, version: int, errors: list[FieldError]):
-    text = (text or "").strip()
-    if not text:
-        return None
-    family = "IPv4" if version == 4 else "IPv6"
-    try:
-        net = ipaddress.ip_network(text, strict=False)
-    except ValueError:
-        errors.append(FieldError(fieldname, f"{text!r} is not a CIDR block (e.g. {'10.42.0.0/24' if version == 4 else 'fd00:42::/64'})"))
-        return None
-    if "/" not in text:
-        errors.append(FieldError(fieldname, f"{text!r} needs a prefix length (e.g. {text}/{24 if version == 4 else 64})"))
-        return None
-    if net.version != version:
-        errors.append(FieldError(fieldname, f"{text} is not an {family} block"))
-        return None
-    try:
-        given = ipaddress.ip_address(text.split("/")[0])
-    except ValueError:
-        errors.append(FieldError(fieldname, f"{text!r} is not a CIDR block"))
-        return None
-    if given != net.network_address:
-        errors.append(FieldError(fieldname, f"{text} has host bits set: did you mean {net}?"))
-        return None
-    return net
-
-
-def _address(text: str, fieldname: str, errors: list[FieldError]):
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return ipaddress.ip_address(text)
-    except ValueError:
-        errors.append(FieldError(fieldname, f"{text!r} is not an IP address"))
-        return None
-
-
-def overlapping(snapshot: Snapshot, net, exclude: str = "") -> Network | None:
-    for n in snapshot.networks:
-        if n.id == exclude:
-            continue
-        for s in n.subnets:
-            try:
-                other = ipaddress.ip_network(s, strict=False)
-            except ValueError:
-                continue
-            if other.version == net.version and other.overlaps(net):
-                return n
-    return None
-
-
-# -- create ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class NetworkSpec:
-    name: str = ""
-    driver: str = "bridge"
-    subnet: str = ""
-    gateway: str = ""
-    ip_range: str = ""
-    internal: bool = False
-    attachable: bool = False
-    ipv6: bool = False
-    ipv6_subnet: str = ""
-    labels: str = ""  # key=value, comma or newline separated
-    options: str = ""
-
-    def parsed_labels(self) -> tuple[tuple[str, str], ...]:
-        return parse_pairs(self.labels, "label", "labels", [])
-
-    def parsed_options(self) -> tuple[tuple[str, str], ...]:
-        return parse_pairs(self.options, "option", "options", [])
-
-    def argv(self) -> list[str]:
-        argv = ["docker", "network", "create", "--driver", self.driver or "bridge"]
-        if self.subnet.strip():
-            argv += ["--subnet", self.subnet.strip()]
-        if self.gateway.strip():
-            argv += ["--gateway", self.gateway.strip()]
-        if self.ip_range.strip():
-            argv += ["--ip-range", self.ip_range.strip()]
-        if self.ipv6:
-            argv.append("--ipv6")
-            if self.ipv6_subnet.strip():
-                argv += ["--subnet", self.ipv6_subnet.strip()]
-        if self.internal:
-            argv.append("--internal")
-        if self.attachable:
-            argv.append("--attachable")
-        for k, v in self.parsed_labels():
-            argv += ["--label", f"{k}={v}"]
-        for k, v in self.parsed_options():
-            argv += ["--opt", f"{k}={v}"]
-        argv.append(self.name.strip() or "NAME")
-        return argv
-
-
-def creatable_drivers(info: EngineInfo) -> tuple[str, ...]:
-    """Drivers a user may pick: those the engine has; overlay only on a swarm manager."""
-    have = set(info.network_drivers) or {"bridge", "macvlan", "ipvlan", "overlay"}
-    out = [d for d in CREATABLE_DRIVERS if d in have]
-    if not info.swarm_manager and "overlay" in out:
-        out.remove("overlay")
-    return tuple(out) or ("bridge",)
-
-
-def validate_name(name: str, snapshot: Snapshot, what: str = "network") -> list[FieldError]:
-    name = name.strip()
-    if not name:
-        return [FieldError("name", f"a {what} needs a name")]
-    if len(name) > MAX_NAME:
-        return [FieldError("name", f"the name is {len(name)} characters long; at most {MAX_NAME}")]
-    if not NAME_RE.match(name):
-        return [FieldError("name", "a name starts with a letter or digit and holds only letters, digits and . _ -")]
-    if what == "network" and name in snapshot.network_by_name:
-        return [FieldError("name", f"a network named {name} already exists")]
-    if what == "container" and name in snapshot.container_by_name:
-        return [FieldError("name", f"a container named {name} already exists")]
-    return []
-
-
-def validate_network(spec: NetworkSpec, snapshot: Snapshot, info: EngineInfo) -> list[FieldError]:
-    errors = validate_name(spec.name, snapshot)
-    if spec.driver not in creatable_drivers(info):
-        if spec.driver == "overlay":
-            errors.append(FieldError("driver", "overlay networks need a swarm manager (docker swarm init)"))
-        else:
-            errors.append(FieldError("driver", f"this engine cannot create {spec.driver or '?'} networks here"))
-    subnet = _network(spec.subnet, "subnet", 4, errors)
-    gateway = _address(spec.gateway, "gateway", errors)
-    ip_range = _network(spec.ip_range, "ip_range", 4, errors)
-    if subnet is not None:
-        other = overlapping(snapshot, subnet)
-        if other is not None:
-            errors.append(FieldError("subnet", f"{subnet} overlaps network {other.name} ({', '.join(other.subnets)})"))
-        if subnet.num_addresses < 4:
-            errors.append(FieldError("subnet", f"{subnet} is too small: at least a /30"))
-    subnet_unusable = bool(spec.subnet.strip()) and subnet is None  # already reported on the subnet
-    if gateway is not None and not subnet_unusable:
-        if subnet is None:
-            errors.append(FieldError("gateway", "a gateway needs a subnet"))
-        elif gateway.version != 4 or gateway not in subnet:
-            errors.append(FieldError("gateway", f"the gateway {gateway} is not inside {subnet}"))
-        elif gateway in (subnet.network_address, subnet.broadcast_address):
-            errors.append(FieldError("gateway", f"{gateway} is the subnet's network or broadcast address"))
-    if ip_range is not None and not subnet_unusable:
-        if subnet is None:
-            errors.append(FieldError("ip_range", "an IP range needs a subnet"))
-        elif not ip_range.subnet_of(subnet):
-            errors.append(FieldError("ip_range", f"the IP range {ip_range} is not inside {subnet}"))
-    if spec.ipv6:
-        v6 = _network(spec.ipv6_subnet, "ipv6_subnet", 6, errors)
-        if not spec.ipv6_subnet.strip():
-            errors.append(FieldError("ipv6_subnet", "IPv6 needs a subnet here, e.g. fd00:42::/64"))
-        elif v6 is not None:
-            other = overlapping(snapshot, v6)
-            if other is not None:
-                errors.append(FieldError("ipv6_subnet", f"{v6} overlaps network {other.name}"))
-    elif spec.ipv6_subnet.strip():
-        errors.append(FieldError("ipv6_subnet", "tick IPv6 to use an IPv6 subnet"))
-    parse_pairs(spec.labels, "label", "labels", errors)
-    parse_pairs(spec.options, "option", "options", errors)
-    return errors
-
-
-# -- connect / disconnect -----------------------------------------------------------
-@dataclass(frozen=True)
-class ConnectSpec:
-    network: str  # name, for the command shown
-    container: str  # name
-    aliases: str = ""  # comma or space separated
-    ipv4: str = ""
-    ipv6: str = ""
-    network_id: str = ""  # what the engine is told (names can repeat)
-
-    @property
-    def network_ref(self) -> str:
-        return self.network_id or self.network
-
-    def alias_list(self) -> list[str]:
-        return [a for a in re.split(r"[,\s]+", self.aliases or "") if a]
-
-    def argv(self) -> list[str]:
-        argv = ["docker", "network", "connect"]
-        for a in self.alias_list():
-            argv += ["--alias", a]
-        if self.ipv4.strip():
-            argv += ["--ip", self.ipv4.strip()]
-        if self.ipv6.strip():
-            argv += ["--ip6", self.ipv6.strip()]
-        return argv + [self.network or "NETWORK", self.container or "CONTAINER"]
-
-
-def cannot_join(c: Container) -> str:
-    """Why a container cannot be connected to any network, or ''."""
-    if c.mode == "host":
-        return f"{c.name} uses the host's network stack (--network host): it cannot join other networks"
-    if c.mode == "none":
-        return f"{c.name} runs with --network none: it cannot join networks"
-    if c.mode == "container":
-        return f"{c.name} shares another container's network stack: connect that container instead"
-    return ""
-
-
-def _network_of(snapshot: Snapshot, name: str, network_id: str) -> Network | None:
-    return snapshot.network_by_id.get(network_id) if network_id else snapshot.network_by_name.get(name)
-
-
-def validate_connect(spec: ConnectSpec, snapshot: Snapshot) -> list[FieldError]:
-    errors: list[FieldError] = []
-    net = _network_of(snapshot, spec.network, spec.network_id)
-    if net is None:
-        return [FieldError("network", f"network {spec.network} no longer exists")]
-    if net.driver in ("host", "null"):
-        return [FieldError("network", f"containers cannot be connected to the {net.name} network; run them with --network {net.name} instead")]
-    c = snapshot.container_by_name.get(spec.container)
-    if not spec.container:
-        errors.append(FieldError("container", "pick a container"))
-    elif c is None:
-        errors.append(FieldError("container", f"container {spec.container} no longer exists"))
-    else:
-        why = cannot_join(c)
-        if why:
-            errors.append(FieldError("container", why))
-        elif c.endpoint_on(net.id) is not None:
-            errors.append(FieldError("container", f"{c.name} is already connected to {net.name}"))
-    aliases = spec.alias_list()
-    if aliases and net.is_default_bridge:
-        errors.append(FieldError("aliases", "the default bridge has no name resolution: aliases work only on user-defined networks"))
-    for a in aliases:
-        if not NAME_RE.match(a) or len(a) > 253:
-            errors.append(FieldError("aliases", f"{a!r} is not a valid DNS name"))
-    in_use = {e.ipv4: e.container_name for e in snapshot.endpoints(net.id) if e.ipv4} | {
-        e.ipv6: e.container_name for e in snapshot.endpoints(net.id) if e.ipv6
-    }
-    for fieldname, text, version in (("ipv4", spec.ipv4, 4), ("ipv6", spec.ipv6, 6)):
-        ip = _address(text, fieldname, errors)
-        if ip is None:
-            continue
-        if ip.version != version:
-            errors.append(FieldError(fieldname, f"{ip} is not an IPv{version} address"))
-            continue
-        subnets = [ipaddress.ip_network(s, strict=False) for s in net.subnets if _is_cidr(s)]
-        subnets = [s for s in subnets if s.version == version]
-        if not subnets:
-            errors.append(FieldError(fieldname, f"{net.name} has no IPv{version} subnet"))
-            continue
-        if not any(ip in s for s in subnets):
-            errors.append(FieldError(fieldname, f"{ip} is not inside {net.name}'s subnet {', '.join(map(str, subnets))}"))
-            continue
-        if str(ip) in set(snapshot.gateways_of(net)):
-            errors.append(FieldError(fieldname, f"{ip} is {net.name}'s gateway"))
-        elif any(ip in (s.network_address, s.broadcast_address) for s in subnets if s.version == 4):
-            errors.append(FieldError(fieldname, f"{ip} is the subnet's network or broadcast address"))
-        elif str(ip) in in_use:
-            errors.append(FieldError(fieldname, f"{ip} is already used by {in_use[str(ip)]}"))
-        elif not _user_subnet(net):
-            errors.append(FieldError(fieldname, "a static IP needs a network created with --subnet"))
-    return errors
-
-
-def _is_cidr(s: str) -> bool:
-    try:
-        ipaddress.ip_network(s, strict=False)
-        return True
-    except ValueError:
-        return False
-
-
-def _user_subnet(net: Network) -> bool:
-    # Docker only allows --ip on networks whose subnet the user configured. The
-    # default bridge and networks with engine-chosen pools refuse it; netui cannot
-    # tell a chosen pool from a configured one, so only the default bridge is refused here.
-    return not net.is_default_bridge
-
-
-@dataclass(frozen=True)
-class DisconnectSpec:
-    network: str
-    container: str
-    force: bool = False
-    network_id: str = ""
-
-    @property
-    def network_ref(self) -> str:
-        return self.network_id or self.network
-
-    def argv(self) -> list[str]:
-        return ["docker", "network", "disconnect", *(["--force"] if self.force else []), self.network, self.container]
-
-
-def validate_disconnect(spec: DisconnectSpec, snapshot: Snapshot) -> list[FieldError]:
-    net = _network_of(snapshot, spec.network, spec.network_id)
-    if net is None:
-        return [FieldError("network", f"network {spec.network} no longer exists")]
-    c = snapshot.container_by_name.get(spec.container)
-    if c is None:
-        if spec.force:
-            return []  # a stale endpoint of a container that is gone: --force removes it
-        return [FieldError("container", f"container {spec.container} no longer exists")]
-    if c.mode in ("host", "none") or net.driver in ("host", "null"):
-        return [FieldError("container", f"{c.name} cannot be disconnected from the {net.name} network: it was started with --network {net.name}")]
-    if c.mode == "container":
-        return [FieldError("container", f"{c.name} shares another container's stack; disconnect that container instead")]
-    if c.endpoint_on(net.id) is None:
-        return [FieldError("container", f"{c.name} is not connected to {net.name}")]
-    return []
-
-
-# -- remove / prune ------------------------------------------------------------------
-def protected_reason(net: Network) -> str:
-    if net.builtin:
-        return (f"{net.name} is one of the engine's builtin networks (bridge, host, none): "
-                "Docker needs it and will not remove it")
-    if net.ingress:
-        return f"{net.name} is swarm's ingress network: it routes published service ports; leave it to swarm"
-    return ""
-
-
-def remove_argv(names: Iterable[str]) -> list[str]:
-    return ["docker", "network", "rm", *names]
-
-
-@dataclass(frozen=True)
-class RemoveSpec:
-    network: str
-    disconnect_first: tuple[str, ...] = ()  # containers to disconnect (forced) before removing
-    network_id: str = ""
-
-    def argv(self) -> list[str]:
-        return remove_argv([self.network])
-
-    def all_argv(self) -> list[list[str]]:
-        return [DisconnectSpec(self.network, c, force=True).argv() for c in self.disconnect_first] + [self.argv()]
-
-
-@dataclass(frozen=True)
-class PruneSpec:
-    networks: tuple[str, ...]
-    network_ids: tuple[str, ...] = ()
-
-    def argv(self) -> list[str]:
-        return remove_argv(self.networks)
-
-
-def prune_candidates(snapshot: Snapshot) -> tuple[Network, ...]:
-    """User networks no container refers to, running or stopped (what `docker network prune` would take, safely)."""
-    used = {e.network_id for c in snapshot.containers for e in c.endpoints}
-    return tuple(n for n in snapshot.networks if not n.protected and n.id not in used and n.scope != "swarm")
-
-
-# -- run ---------------------------------------------------------------------------
-@dataclass(frozen=True)
-class RunSpec:
-    network: str
-    image: str = LOCAL_IMAGE
-    name: str = ""
-    command: str = "sleep 86400"
-    publish: str = ""  # [host_ip:]host_port:container_port[/proto]
-    aliases: str = ""
-    network_id: str = ""
-
-    def parsed_command(self) -> list[str]:
-        try:
-            return shlex.split(self.command or "")
-        except ValueError:
-            return []
-
-    def parsed_publish(self) -> tuple[str, int | None, int, str] | None:
-        """(host ip, host port or None, container port, protocol), or None when empty or malformed."""
-        text = (self.publish or "").strip()
-        if not text:
-            return None
-        proto = "tcp"
-        if "/" in text:
-            text, proto = text.rsplit("/", 1)
-        parts = text.rsplit(":", 2)
-        try:
-            if len(parts) == 1:
-                return ("", None, int(parts[0]), proto)
-            if len(parts) == 2:
-                return ("", int(parts[0]) if parts[0] else None, int(parts[1]), proto)
-            return (parts[0].strip("[]"), int(parts[1]) if parts[1] else None, int(parts[2]), proto)
-        except ValueError:
-            return None
-
-    def argv(self) -> list[str]:
-        argv = ["docker", "run", "-d"]
-        if self.name.strip():
-            argv += ["--name", self.name.strip()]
-        argv += ["--network", self.network or "NETWORK"]
-        for a in re.split(r"[,\s]+", self.aliases or ""):
-            if a:
-                argv += ["--network-alias", a]
-        if self.publish.strip():
-            argv += ["-p", self.publish.strip()]
-        argv += ["--label", f"{MANAGED_LABEL}=1", self.image or "IMAGE", *self.parsed_command()]
-        return argv
-
-
-def validate_run(spec: RunSpec, snapshot: Snapshot) -> list[FieldError]:
-    errors: list[FieldError] = []
-    net = _network_of(snapshot, spec.network, spec.network_id)
-    if net is None:
-        errors.append(FieldError("network", f"network {spec.network} no longer exists"))
-    if spec.name.strip():
-        errors += validate_name(spec.name, snapshot, "container")
-    if not spec.image.strip() or any(ch.isspace() for ch in spec.image.strip()):
-        errors.append(FieldError("image", "an image reference has no spaces, e.g. netui/busybox:local"))
-    try:
-        shlex.split(spec.command or "")
-    except ValueError as exc:
-        errors.append(FieldError("command", f"the command does not parse: {exc}"))
-    if spec.publish.strip():
-        p = spec.parsed_publish()
-        if p is None:
-            errors.append(FieldError("publish", "publish as [host_ip:]host_port:container_port[/tcp|udp], e.g. 8080:80"))
-        else:
-            host_ip, host_port, cport, proto = p
-            if proto not in ("tcp", "udp", "sctp"):
-                errors.append(FieldError("publish", f"unknown protocol {proto}"))
-            for port in (host_port, cport):
-                if port is not None and not 1 <= port <= 65535:
-                    errors.append(FieldError("publish", f"port {port} is not between 1 and 65535"))
-            if host_ip:
-                _address(host_ip, "publish", errors)
-            taken = [(c, p) for c, p in snapshot.published_ports()
-                     if p.host_port == host_port and p.protocol == proto and addresses_overlap(p.host_ip, host_ip)]
-            if host_port is not None and taken:
-                errors.append(FieldError("publish", f"host port {host_port}/{proto} is already published by {taken[0][0].name} on {taken[0][1].host_address}"))
-        if net is not None and net.driver in ("host", "null"):
-            errors.append(FieldError("publish", f"ports cannot be published on the {net.name} network"))
-    aliases = [a for a in re.split(r"[,\s]+", spec.aliases or "") if a]
-    if aliases and net is not None and not net.has_dns:
-        errors.append(FieldError("aliases", "aliases work only on user-defined networks"))
-    for a in aliases:
-        if not NAME_RE.match(a):
-            errors.append(FieldError("aliases", f"{a!r} is not a valid DNS name"))
-    return errors
 
 
 # -- the log -------------------------------------------------------------------------
@@ -545,6 +64,14 @@ class ActionLog:
 
 
 # -- performing ------------------------------------------------------------------------
+class Changed(EngineError):
+    """What was confirmed no longer matches the engine: nothing was done."""
+
+    def __init__(self, message: str, users_text: str = "") -> None:
+        super().__init__(message, kind="changed")
+        self.users_text = users_text
+
+
 class Actions:
     """The write side of the engine. Every method logs its equivalent command and outcome."""
 
@@ -564,6 +91,52 @@ class Actions:
             raise
         self.log.add(cmd, True, result)
         return result
+
+    @singledispatchmethod
+    def perform(self, spec: object) -> str:
+        """Carry out one spec; returns what happened, in a line. Raises EngineError."""
+        raise EngineError(f"netui cannot perform {type(spec).__name__}")
+
+    @perform.register
+    def _(self, spec: NetworkSpec) -> str:
+        return self.create_network(spec)
+
+    @perform.register
+    def _(self, spec: ConnectSpec) -> str:
+        return self.connect(spec)
+
+    @perform.register
+    def _(self, spec: DisconnectSpec) -> str:
+        return self.disconnect(spec)
+
+    @perform.register
+    def _(self, spec: RemoveSpec) -> str:
+        return self.remove_network(spec)
+
+    @perform.register
+    def _(self, spec: PruneSpec) -> str:
+        removed, failed = self.prune(spec)
+        result = f"removed {len(removed)} network{'s' if len(removed) != 1 else ''}: {', '.join(removed) or 'none'}"
+        if failed:
+            result += f"; not removed: {'; '.join(failed)}"
+        return result
+
+    @perform.register
+    def _(self, spec: RunSpec) -> str:
+        return self.run_container(spec)
+
+    # -- re-checks right before a call ------------------------------------------------
+    def users_of(self, name: str, network_id: str = "") -> list[str]:
+        """Names of the containers, running or not, that use a network now (one request).
+
+        A created or stopped container has no endpoint yet, so Docker would remove its
+        network and the container could then never start: netui counts it as a user.
+        The engine matches a created container by the network's name only (its
+        NetworkID is filled in at start), so both the id and the name are asked for:
+        a same-named network's container counts too, on the safe side."""
+        refs = [r for r in (network_id, name) if r]
+        listed = self.engine.call(self.engine.api.containers, all=True, filters={"network": refs})
+        return sorted(str((c.get("Names") or ["/" + str(c.get("Id", ""))[:12]])[0]).lstrip("/") for c in listed)
 
     def create_network(self, spec: NetworkSpec) -> str:
         def go() -> str:
@@ -598,7 +171,7 @@ class Actions:
         def go() -> str:
             self.engine.call(
                 self.engine.api.connect_container_to_network,
-                spec.container,
+                spec.container_ref,
                 spec.network_ref,
                 aliases=spec.alias_list() or None,
                 ipv4_address=spec.ipv4.strip() or None,
@@ -617,27 +190,46 @@ class Actions:
 
         return self._run(spec.argv(), go)
 
-    def remove_network(self, name: str, *, disconnect_first: tuple[str, ...] = (), network_id: str = "") -> str:
-        """Remove a network; optionally disconnect the given containers first (forced)."""
+    def remove_network(self, spec: RemoveSpec) -> str:
+        """Remove a network; first disconnect (forced) exactly the containers confirmed.
+
+        Right before anything is sent, the network's users are read again: if they are not
+        the ones confirmed (one joined, or was created on it, since), nothing is done."""
+        if self.read_only:
+            raise ReadOnlyError()
+        ref = spec.network_id or spec.network
+        now = self.users_of(spec.network, spec.network_id)
+        confirmed = sorted(spec.disconnect_first)
+        if now != confirmed:
+            extra = [n for n in now if n not in confirmed]
+            what = (f"{', '.join(extra)} now use{'s' if len(extra) == 1 else ''} it" if extra
+                    else f"its containers changed ({', '.join(now) or 'none now'})")
+            error = Changed(f"network {spec.network} changed since you confirmed: {what}; nothing was removed", what)
+            self.log.add(command_text(spec.all_argv()[-1]), False, f"not sent: {error}")
+            raise error
         done = []
-        for cname in disconnect_first:
-            self.disconnect(DisconnectSpec(name, cname, force=True, network_id=network_id))
+        for cname in spec.disconnect_first:
+            self.disconnect(DisconnectSpec(spec.network, cname, force=True, network_id=spec.network_id))
             done.append(cname)
 
         def go() -> str:
-            self.engine.call(self.engine.api.remove_network, network_id or name)
-            return f"removed network {name}" + (f" after disconnecting {', '.join(done)}" if done else "")
+            self.engine.call(self.engine.api.remove_network, ref)
+            return f"removed network {spec.network}" + (f" after disconnecting {', '.join(done)}" if done else "")
 
-        return self._run(remove_argv([name]), go)
+        return self._run(remove_argv([spec.network]), go)
 
-    def prune(self, names: Iterable[str], ids: Iterable[str] = ()) -> tuple[list[str], list[str]]:
-        """Remove exactly these networks; returns (removed, failures as 'name: reason')."""
-        removed, failed = [], []
-        ids = list(ids)
-        for i, name in enumerate(names):
+    def prune(self, spec: PruneSpec) -> tuple[list[str], list[str]]:
+        """Remove exactly these networks, each only if no container uses it right now;
+        returns (removed, failures as 'name: reason')."""
+        removed: list[str] = []
+        failed: list[str] = []
+        ids = list(spec.network_ids)
+        for i, name in enumerate(spec.networks):
             try:
-                self.remove_network(name, network_id=ids[i] if i < len(ids) else "")
+                self.remove_network(RemoveSpec(name, network_id=ids[i] if i < len(ids) else ""))
                 removed.append(name)
+            except Changed as exc:
+                failed.append(f"{name}: {exc.users_text}, kept")
             except ReadOnlyError:
                 raise
             except NotFound:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import errno
 import os
 import threading
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import docker
 import docker.errors

@@ -12,7 +12,7 @@ Everything carries the label netui.demo=1; `down` removes exactly those.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from netui.engine.client import Engine, EngineError, NotFound
 from netui.engine.image import LOCAL_IMAGE, ensure_local_image, image_exists

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from netui.engine.client import Engine
 
@@ -64,7 +65,7 @@ class TopologyEvent:
             return (self.container,) if self.container else None
         return ()
 
-    def seen_in(self, snap: "Snapshot") -> bool:
+    def seen_in(self, snap: Snapshot) -> bool:
         """Whether a snapshot already shows this event's change. The engine announces
         some changes a moment before its list calls report them."""
         if self.type == "network":
@@ -96,7 +97,7 @@ class TopologyEvent:
         return True
 
     @classmethod
-    def from_api(cls, raw: Any) -> "TopologyEvent | None":
+    def from_api(cls, raw: Any) -> TopologyEvent | None:
         """The event if it changes the topology, else None."""
         if not isinstance(raw, dict):
             return None
@@ -105,8 +106,8 @@ class TopologyEvent:
         allowed = CONTAINER_ACTIONS if etype == "container" else NETWORK_ACTIONS if etype == "network" else ()
         if action not in allowed:
             return None
-        actor = raw.get("Actor") if isinstance(raw.get("Actor"), dict) else {}
-        attrs = actor.get("Attributes") if isinstance(actor.get("Attributes"), dict) else {}
+        actor: dict[str, Any] = raw["Actor"] if isinstance(raw.get("Actor"), dict) else {}
+        attrs: dict[str, Any] = actor["Attributes"] if isinstance(actor.get("Attributes"), dict) else {}
         actor_id = str(actor.get("ID") or raw.get("id") or "")
         if etype == "network" and action in ("connect", "disconnect") and "container" not in attrs and (
             "podId" in attrs or "containerExitCode" in attrs
@@ -145,10 +146,10 @@ class EventStream:
         if poll_networks is None:
             poll_networks = NETWORK_POLL if engine.info.is_podman else 0.0
         self.poll_networks = poll_networks
-        self._queue: queue.Queue | None = None
+        self._queue: queue.Queue[Any] | None = None
         self._known: dict[str, str] = {}
 
-    def open(self) -> "EventStream":
+    def open(self) -> EventStream:
         self._stream = self.engine.call(
             self.engine.api.events, decode=True, filters={"type": ["network", "container"]}
         )

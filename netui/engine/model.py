@@ -8,9 +8,10 @@ the parsers never assume a key is present or of the right type.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 BUILTIN_NETWORKS = ("bridge", "host", "none")
 COMPOSE_PROJECT = "com.docker.compose.project"
@@ -78,7 +79,7 @@ class IpamConfig:
         return ":" in self.subnet
 
     @classmethod
-    def from_api(cls, data: Any) -> "IpamConfig":
+    def from_api(cls, data: Any) -> IpamConfig:
         d = _dict(data)
         return cls(
             subnet=_str(d.get("Subnet")),
@@ -112,7 +113,7 @@ class Network:
     and none networks, yet containers run in those modes."""
 
     @classmethod
-    def from_api(cls, data: Any) -> "Network":
+    def from_api(cls, data: Any) -> Network:
         d = _dict(data)
         ipam = _dict(d.get("IPAM"))
         configs = ipam.get("Config")
@@ -245,7 +246,7 @@ class Endpoint:
     gw_priority: int | None = None
 
     @classmethod
-    def from_api(cls, network_key: str, data: Any, container_id: str, container_name: str) -> "Endpoint":
+    def from_api(cls, network_key: str, data: Any, container_id: str, container_name: str) -> Endpoint:
         d = _dict(data)
         ipam = _dict(d.get("IPAMConfig"))
         gw_priority = d.get("GwPriority")
@@ -312,7 +313,7 @@ class Port:
     host_port: int | None = None
 
     @classmethod
-    def from_api(cls, data: Any) -> "Port":
+    def from_api(cls, data: Any) -> Port:
         d = _dict(data)
         public = d.get("PublicPort")
         return cls(
@@ -370,7 +371,7 @@ class Container:
     """True when aliases and DNS names come from an inspect (the list call has none)."""
 
     @classmethod
-    def from_api(cls, data: Any) -> "Container":
+    def from_api(cls, data: Any) -> Container:
         d = _dict(data)
         cid = _str(d.get("Id") or d.get("ID"))
         names = _strs(d.get("Names"))
@@ -549,7 +550,7 @@ class NetworkIndex:
         found = {nid for net, nid in self._subnets if ip.version == net.version and ip in net}
         return found.pop() if len(found) == 1 else ""
 
-    def _named(self, e: "Endpoint") -> str:
+    def _named(self, e: Endpoint) -> str:
         """The network an endpoint names: by id, else by name (in NetworkID or its key)."""
         if e.network_id in self.by_id:
             return e.network_id
@@ -558,7 +559,7 @@ class NetworkIndex:
                 return self.by_name[ref].id
         return ""
 
-    def network_id(self, e: "Endpoint", taken: Iterable[str] = ()) -> str:
+    def network_id(self, e: Endpoint, taken: Iterable[str] = ()) -> str:
         """The listed network an endpoint is on ("" when none fits). `taken`: the networks
         the container's other endpoints name, which this one cannot be on too."""
         nid = self._named(e)
@@ -577,13 +578,13 @@ class NetworkIndex:
                 return bridge.id
         return ""
 
-    def join(self, c: "Container") -> "Container":
+    def join(self, c: Container) -> Container:
         """The container with its endpoints' network_id set to the listed networks' ids
         (the same object when they already are)."""
         if not c.endpoints:
             if c.mode in ("host", "none") and c.mode in self.by_name:
                 ep = Endpoint(network_id=self.by_name[c.mode].id, network_name=c.mode, container_id=c.id, container_name=c.name)
-                return _replace(c, endpoints=(ep,))
+                return replace(c, endpoints=(ep,))
             return c
         if all(e.network_id in self.by_id for e in c.endpoints):
             return c
@@ -593,10 +594,10 @@ class NetworkIndex:
         for e in c.endpoints:
             nid = self.network_id(e, taken)
             if nid and nid != e.network_id:
-                e = _replace(e, network_id=nid)
+                e = replace(e, network_id=nid)
                 changed = True
             eps.append(e)
-        return _replace(c, endpoints=tuple(eps)) if changed else c
+        return replace(c, endpoints=tuple(eps)) if changed else c
 
 
 @dataclass(frozen=True)
@@ -661,7 +662,7 @@ class Snapshot:
         containers: Iterable[Container],
         engine: EngineInfo | None = None,
         taken_at: float = 0.0,
-    ) -> "Snapshot":
+    ) -> Snapshot:
         nets = tuple(sorted(networks, key=lambda n: (n.name, n.id)))
         # Join on NetworkID, or on what stands in for it (see NetworkIndex).
         index = NetworkIndex(nets, podman=bool(engine and engine.is_podman))
@@ -709,7 +710,10 @@ class Snapshot:
         return tuple(m.endpoint for m in self.members(network_id) if m.endpoint is not None)
 
     def container_count(self, network_id: str) -> int:
-        return sum(1 for m in self.members(network_id) if m.endpoint is not None)
+        """How many containers use a network: with an endpoint of their own, or sharing
+        a member's stack (network_mode container:<x>). The one count netui shows
+        everywhere: the networks pane, its containers pane, the details, the dump."""
+        return len(self.members(network_id))
 
     def resolve_container(self, ref: str) -> Container | None:
         """A container by full id, unique id prefix, or name."""

@@ -20,9 +20,10 @@ import socket
 import threading
 import time
 import uuid
-from concurrent.futures import Future, ThreadPoolExecutor, TimeoutError as FutureTimeout
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from netui.engine.actions import command_text
 from netui.engine.client import Engine, EngineError, NotFound
@@ -204,7 +205,7 @@ class Runner:
     """Runs argv in the source container's network stack: exec when the tool is
     there, else in a probe container sharing the stack (created once, removed by close())."""
 
-    def __init__(self, engine: Engine, source: Container, probe_image: str, sidecars: "SidecarRegistry",
+    def __init__(self, engine: Engine, source: Container, probe_image: str, sidecars: SidecarRegistry,
                  cancel: threading.Event | None = None, allow_sidecar: bool = True) -> None:
         self.allow_sidecar = allow_sidecar
         self.engine = engine
@@ -616,7 +617,7 @@ class Prober:
             s.connect((host, int(port.host_port or 0)))
         except ConnectionRefusedError:
             check = Check("tcp", FAIL, f"{url_host}:{port.host_port} refused", seconds=time.monotonic() - t0, method="host", command=cmd)
-        except (socket.timeout, TimeoutError):
+        except TimeoutError:
             check = Check("tcp", TIMEOUT, f"{url_host}:{port.host_port}: no answer in {timeout:g} s", seconds=timeout, method="host", command=cmd)
         except OSError as exc:
             check = Check("tcp", ERROR, f"{url_host}:{port.host_port}: {exc.strerror or exc}", seconds=time.monotonic() - t0, method="host", command=cmd)

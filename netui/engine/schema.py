@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-from netui.engine.model import parse_time, Container, EngineInfo, Endpoint, IpamConfig, Network, Port, Snapshot
+from netui.engine.model import Container, Endpoint, EngineInfo, IpamConfig, Network, Port, Snapshot, parse_time
 
 SCHEMA = "netui.dump/1"
 
@@ -23,7 +23,7 @@ class SchemaError(ValueError):
 def _iso(ts: float) -> str:
     if not ts:
         return ""
-    return _dt.datetime.fromtimestamp(ts, _dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    return _dt.datetime.fromtimestamp(ts, _dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def _from_iso(text: str) -> float:

@@ -8,14 +8,19 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterator, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from netui.engine.client import Engine, EngineError
 from netui.engine.events import EventStream, TopologyEvent
 from netui.engine.model import EngineInfo, Snapshot
 from netui.engine.schema import SchemaError, from_dict
 from netui.engine.topology import TopologyReader
+
+if TYPE_CHECKING:
+    from netui.engine.actions import ActionLog, Actions
+    from netui.engine.probes import Prober
 
 
 class Events(Protocol):
@@ -24,14 +29,20 @@ class Events(Protocol):
 
 
 class Source(Protocol):
-    live: bool
-    writable: bool
-    description: str
+    """Everything the app asks of where its topology comes from."""
 
+    live: bool  # a live engine (events, probes), or a recording
+    writable: bool  # whether actions can change anything
+
+    @property
+    def description(self) -> str: ...
     def connect(self) -> EngineInfo: ...
-    def read_lists(self, changed=None, base=None) -> tuple[Snapshot, tuple[str, ...]]: ...
+    def read_lists(self, changed: Iterable[str] | None = None, base: Snapshot | None = None) -> tuple[Snapshot, tuple[str, ...]]: ...
     def complete(self, snap: Snapshot, pending: tuple[str, ...]) -> Snapshot: ...
     def open_events(self) -> Events: ...
+    def forget_stream(self, stream: Events) -> None: ...
+    def actions(self, *, read_only: bool, log: ActionLog) -> Actions | None: ...
+    def prober(self, *, probe_image: str | None, read_only: bool) -> Prober | None: ...
     def close(self) -> None: ...
 
 
@@ -54,18 +65,18 @@ class EngineSource:
     def connect(self) -> EngineInfo:
         return self.engine.connect()
 
-    def read_lists(self, changed=None, base: Snapshot | None = None) -> tuple[Snapshot, tuple[str, ...]]:
+    def read_lists(self, changed: Iterable[str] | None = None, base: Snapshot | None = None) -> tuple[Snapshot, tuple[str, ...]]:
         return self.reader.read_lists(changed, base)
 
     def complete(self, snap: Snapshot, pending: tuple[str, ...]) -> Snapshot:
         return self.reader.complete(snap, pending)
 
-    def actions(self, *, read_only: bool, log):
+    def actions(self, *, read_only: bool, log: ActionLog) -> Actions:
         from netui.engine.actions import Actions
 
         return Actions(self.engine, read_only=read_only, log=log)
 
-    def prober(self, *, probe_image: str | None, read_only: bool):
+    def prober(self, *, probe_image: str | None, read_only: bool) -> Prober:
         from netui.engine.image import LOCAL_IMAGE
         from netui.engine.probes import Prober
 
@@ -136,7 +147,7 @@ class ReplaySource:
     def connect(self) -> EngineInfo:
         return self.snapshot.engine
 
-    def read_lists(self, changed=None, base: Snapshot | None = None) -> tuple[Snapshot, tuple[str, ...]]:
+    def read_lists(self, changed: Iterable[str] | None = None, base: Snapshot | None = None) -> tuple[Snapshot, tuple[str, ...]]:
         return self.snapshot, ()
 
     def complete(self, snap: Snapshot, pending: tuple[str, ...]) -> Snapshot:
@@ -146,6 +157,15 @@ class ReplaySource:
         ev = _NoEvents()
         self._events.append(ev)
         return ev
+
+    def forget_stream(self, stream: Events) -> None:
+        pass
+
+    def actions(self, *, read_only: bool, log: ActionLog) -> None:
+        return None  # a recording cannot be changed
+
+    def prober(self, *, probe_image: str | None, read_only: bool) -> None:
+        return None  # nor probed
 
     def close(self) -> None:
         for ev in self._events:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import Any, Iterable
+from typing import Any
 
 from netui.engine.client import Engine, NotFound
 from netui.engine.model import Container, Endpoint, Network, NetworkIndex, Snapshot, engine_networks

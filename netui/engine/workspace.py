@@ -8,8 +8,8 @@ engine may hold other work.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Iterable, Mapping, Sequence
 
 from netui.engine.client import Engine, EngineError, NotFound
 from netui.engine.model import parse_time

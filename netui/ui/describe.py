@@ -162,7 +162,10 @@ def describe_network(snap: Snapshot, n: Network) -> list[Block]:
     parts.append(_pairs_table(n.labels))
 
     members = snap.members(n.id)
-    parts.append(_heading(f"Endpoints ({len(members)})"))
+    sharers = sum(1 for m in members if m.endpoint is None)
+    heading = f"Containers ({len(members)}"
+    heading += f": {len(members) - sharers} endpoint{'s' if len(members) - sharers != 1 else ''}, {sharers} sharing a stack)" if sharers else ")"
+    parts.append(_heading(heading))
     if members:
         t = _grid()
         for m in members[:DETAILS_ENDPOINTS]:

@@ -1,4 +1,4 @@
-"""Messages the workers post to the app (from threads) and the panes post upward."""
+"""Messages the workers post (from threads) to the app and to the screens that own them."""
 
 from __future__ import annotations
 
@@ -58,24 +58,6 @@ class RefreshFailed(Message):
 @dataclass
 class RefreshDone(Message):
     sequence: int
-
-
-@dataclass
-class ActionRequested(Message):
-    """A form or confirmation asks the app to change the engine."""
-
-    kind: str
-    spec: Any
-    screen: Any
-
-
-@dataclass
-class ActionFinished(Message):
-    kind: str
-    spec: Any
-    screen: Any
-    ok: bool
-    message: str
 
 
 @dataclass

@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Footer, Static
 
 from netui.engine.actions import ActionLog
 from netui.text import clean
+from netui.ui.toast import toast
 
 
 class ActionLogScreen(ModalScreen[None]):
@@ -31,6 +32,7 @@ class ActionLogScreen(ModalScreen[None]):
             yield Static(Text("Action log: what netui did, as docker commands", style="bold"))
             yield DataTable(id="log-table", cursor_type="row")
             yield Static(id="log-result")
+        yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#log-table", DataTable)
@@ -66,11 +68,11 @@ class ActionLogScreen(ModalScreen[None]):
         e = self._current()
         if e is not None:
             self.app.copy_to_clipboard(e.command)
-            self.notify("Command copied (through your terminal's clipboard support, OSC 52)", timeout=3)
+            toast(self, "Command copied (through your terminal's clipboard support, OSC 52)", timeout=3)
 
     def action_copy_all(self) -> None:
         self.app.copy_to_clipboard(self.entries_log.text())
-        self.notify(f"{len(self.entries_log.entries)} entries copied", timeout=3)
+        toast(self, f"{len(self.entries_log.entries)} entries copied", timeout=3)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -1,114 +1,161 @@
-"""A confirmation that names what will change and shows the equivalent command."""
+"""A confirmation that names what will change, shows the equivalent commands, and
+follows live changes while it is open.
+
+It is built from a `dialogs` builder, called again with every new snapshot: the
+text, the buttons and the commands always describe what the button would do now,
+and what changed since it opened is said in the dialog. `y` confirms, `n` or Esc
+cancels; Enter presses the focused button, which starts on Cancel.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import replace
 
-from rich.console import RenderableType
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Static
+from textual.widgets import Button, Checkbox, Footer, Static
 
-from netui.engine.actions import command_text
+from netui.engine.client import explain
+from netui.engine.model import Snapshot
+from netui.engine.specs import command_text
 from netui.text import clean
-from netui.ui.messages import ActionRequested
-
-
-@dataclass(frozen=True)
-class Choice:
-    """A button: its label, the action kind and spec it requests, and its command."""
-
-    label: str
-    kind: str
-    spec: Any
-    argv: tuple[str, ...] = ()
-    variant: str = "error"
-    extra_commands: tuple[tuple[str, ...], ...] = field(default_factory=tuple)
+from netui.ui.dialogs import Builder, Choice, Confirmation
+from netui.ui.toast import toast
 
 
 class ConfirmScreen(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="close without changing anything")]
+    BINDINGS = [
+        Binding("y", "confirm", "Yes", tooltip="do it (the first choice)"),
+        Binding("n,escape", "cancel", "No / cancel", tooltip="close without changing anything"),
+    ]
 
-    def __init__(self, title: str, body: RenderableType, choices: list[Choice], *, force_option: str = "") -> None:
+    def __init__(self, build: Builder, snapshot: Snapshot) -> None:
         super().__init__()
-        self.title_text = title
-        self.body = body
-        self.choices = choices
-        self.force_option = force_option
+        self.build = build
+        self.current: Confirmation = build(snapshot)
         self.busy = False
+        self._shown: Confirmation | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form", classes="confirm"):
-            yield Static(Text(self.title_text, style="bold"), id="form-title")
+            yield Static(Text(self.current.title, style="bold"), id="form-title")
+            yield Static(id="confirm-changed")
             with VerticalScroll(id="form-fields"):
-                yield Static(self.body, id="confirm-body")
-            if self.force_option:
-                yield Checkbox(self.force_option, id="f-force", compact=True)
+                yield Static(id="confirm-body")
+            yield Checkbox(self.current.force_option or "force", id="f-force", compact=True)
             yield Static(id="form-command")
             yield Static(id="form-error")
             with Horizontal(id="form-buttons"):
-                for i, choice in enumerate(self.choices):
-                    yield Button(choice.label, id=f"choice-{i}", variant=choice.variant, compact=True)  # type: ignore[arg-type]
+                choice = self.current.choice
+                yield Button(choice.label if choice else "", id="choice-0", variant=choice.variant if choice else "error", compact=True)  # type: ignore[arg-type]
                 yield Button("Cancel", id="cancel", variant="default", compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
-        self._show_commands()
-        self.query_one("#cancel", Button).focus()  # the safe default
+        self.query_one("#f-force", Checkbox).display = bool(self.current.force_option)
         self.query_one("#form-error", Static).display = False
+        self._show(self.current)
+        self.query_one("#cancel", Button).focus()  # the safe default
 
-    def forced(self) -> bool:
-        return bool(self.force_option) and self.query_one("#f-force", Checkbox).value
-
-    def _spec(self, choice: Choice) -> Any:
+    # -- what it says ----------------------------------------------------------------
+    def _spec(self, choice: Choice):
         spec = choice.spec
-        if self.force_option and hasattr(spec, "force"):
-            from dataclasses import replace
-
-            spec = replace(spec, force=self.forced())
+        if self.current.force_option and hasattr(spec, "force"):
+            spec = replace(spec, force=self.query_one("#f-force", Checkbox).value)
         return spec
+
+    def _show(self, c: Confirmation) -> None:
+        changed = self.query_one("#confirm-changed", Static)
+        if c.changed or c.gone:
+            t = Text("Changed while this dialog was open: ", style="bold yellow")
+            t.append(clean(c.changed or c.gone), style="yellow")
+            changed.update(t)
+        changed.display = bool(c.changed or c.gone)
+        self.query_one("#confirm-body", Static).update(c.body if not c.gone else Text(clean(c.gone), style="bold"))
+        button = self.query_one("#choice-0", Button)
+        cancel = self.query_one("#cancel", Button)
+        if c.choice is None:
+            button.display = False
+            cancel.label = "Close"
+        else:
+            if self._shown is not None and self._shown.choice is not None and self._shown.choice != c.choice and self.focused is button:
+                # What the button does changed under the user: back to the safe default.
+                cancel.focus()
+            if str(button.label) != c.choice.label:
+                button.label = c.choice.label
+                button.refresh(layout=True)  # a longer label needs a wider button
+            button.display = True
+            button.disabled = self.busy
+        self._shown = c
+        self._show_commands()
 
     def _show_commands(self) -> None:
         lines = Text()
-        for i, choice in enumerate(self.choices):
-            spec = self._spec(choice)
-            argvs = [*choice.extra_commands, tuple(spec.argv()) if hasattr(spec, "argv") else choice.argv]
-            if len(self.choices) > 1:
-                lines.append(f"{choice.label}:\n", style="dim")
-            for argv in argvs:
+        choice = self.current.choice
+        if choice is not None:
+            for argv in [*choice.extra_commands, tuple(self._spec(choice).argv())]:
                 lines.append("$ ", style="dim")
                 lines.append(clean(command_text(argv)) + "\n", style="bold")
-        self.query_one("#form-command", Static).update(lines)
+        box = self.query_one("#form-command", Static)
+        box.update(lines)
+        box.display = choice is not None
+
+    def update_snapshot(self, snapshot: Snapshot) -> None:
+        new = self.build(snapshot)
+        if new != self.current:
+            self.current = new
+            self._show(new)
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         self._show_commands()
 
+    # -- doing it --------------------------------------------------------------------------
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if event.button.id == "cancel":
             self.action_cancel()
+        elif event.button.id == "choice-0":
+            self.action_confirm()
+
+    def action_confirm(self) -> None:
+        choice = self.current.choice
+        if self.busy or choice is None:
             return
-        if self.busy:
-            return
-        choice = self.choices[int((event.button.id or "choice-0").split("-")[1])]
         self.busy = True
-        for b in self.query(Button):
-            b.disabled = b.id != "cancel"
-        self.post_message(ActionRequested(choice.kind, self._spec(choice), self))
+        self.query_one("#choice-0", Button).disabled = True
+        self._perform(self._spec(choice))
 
-    def engine_refused(self, message: str) -> None:
+    @work(thread=True, exclusive=True, group="action", exit_on_error=False, description="run an action")
+    def _perform(self, spec) -> None:
+        actions = self.app.actions  # type: ignore[attr-defined]
+        try:
+            if actions is None:
+                raise PermissionError("netui is read-only")
+            result = actions.perform(spec)
+        except Exception as exc:
+            message = str(explain(exc, "")) if not isinstance(exc, PermissionError) else str(exc)
+            self.app.call_from_thread(self._refused, message)
+            return
+        self.app.call_from_thread(self._done, result)
+
+    def _done(self, result: str) -> None:
+        toast(self, result, title="Done", timeout=4)
+        if self.is_attached:
+            self.dismiss(result)
+
+    def _refused(self, message: str) -> None:
+        if not self.is_attached:
+            toast(self.app, message, title="Failed", severity="error", timeout=8)
+            return
         self.busy = False
-        for b in self.query(Button):
-            b.disabled = False
+        self.query_one("#choice-0", Button).disabled = False
         box = self.query_one("#form-error", Static)
-        box.update(Text(f"The engine refused: {clean(message)}", style="bold red"))
+        box.update(Text(f"Not done: {clean(message)}", style="bold red"))
         box.display = True
-
-    def update_snapshot(self, snapshot) -> None:
-        pass
 
     def action_cancel(self) -> None:
         self.dismiss(None)

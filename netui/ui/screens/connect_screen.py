@@ -1,33 +1,50 @@
-"""`c`: connect a container to the highlighted network, picked with a fuzzy filter."""
+"""`c`: connect a container to the highlighted network, picked with a fuzzy filter.
+
+What is selected is exactly what the list highlights: typing moves the highlight
+to the best match, and when nothing matches nothing is selected, Connect is
+disabled and the command preview says so. The list follows live changes.
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Input, OptionList
+from textual.fuzzy import FuzzySearch
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from netui.engine.actions import ConnectSpec, FieldError, cannot_join, validate_connect
 from netui.engine.model import Container, Network, Snapshot
+from netui.engine.specs import ConnectSpec, FieldError
+from netui.engine.validation import cannot_join, validate_connect
 from netui.text import clean
 from netui.ui.screens.form_screen import FormScreen
 
+_SEARCH = FuzzySearch()
 
-def fuzzy(query: str, text: str) -> bool:
-    """Every character of the query, in order, somewhere in the text."""
-    it = iter(text.casefold())
-    return all(ch in it for ch in query.casefold() if not ch.isspace())
+
+def ranked(query: str, containers: list[Container]) -> list[tuple[Container, tuple[int, ...]]]:
+    """The containers whose name matches the query, best first, with the matched offsets."""
+    query = "".join(query.split())
+    if not query:
+        return [(c, ()) for c in containers]
+    scored = []
+    for c in containers:
+        score, offsets = _SEARCH.match(query, c.name)
+        if score > 0:
+            scored.append((-score, c.name, c, offsets))
+    scored.sort(key=lambda x: (x[0], x[1]))
+    return [(c, offsets) for _, _, c, offsets in scored]
 
 
 class ConnectScreen(FormScreen):
     TITLE = "Connect a container"
     VERB = "Connect"
-    KIND = "connect"
 
-    def __init__(self, snapshot: Snapshot, network: Network, preselect: str = "") -> None:
+    def __init__(self, snapshot: Snapshot, network: Network) -> None:
         super().__init__(snapshot)
         self.network = network
-        self.chosen = preselect
+        self.chosen: Container | None = None
+        self.notice = ""  # why the selection was dropped by a live change
 
     def intro(self) -> Text:
         t = Text("to network ", style="dim")
@@ -38,30 +55,36 @@ class ConnectScreen(FormScreen):
 
     def candidates(self) -> list[Container]:
         """Containers that could join: not on this network, not host/none/container mode."""
-        out = []
-        for c in self.snapshot.containers:
-            if c.endpoint_on(self.network.id) is None and not cannot_join(c):
-                out.append(c)
-        return out
+        return [c for c in self.snapshot.containers if c.endpoint_on(self.network.id) is None and not cannot_join(c)]
 
     def compose_fields(self) -> ComposeResult:
         yield from self.field("search", "Find", Input(placeholder="type to filter containers", id="f-search"))
         yield OptionList(id="f-container-list")
-        yield from self.field("container", "Container", Input(value=self.chosen, id="f-container", disabled=True))
+        yield from self.field("container", "Container", Static(id="f-container"))
         yield from self.field("aliases", "Aliases", Input(placeholder="db, cache (other names on this network)", id="f-aliases"))
         yield from self.field("ipv4", "IPv4", Input(placeholder="static address inside " + (", ".join(self.network.subnets) or "the subnet"), id="f-ipv4"))
         yield from self.field("ipv6", "IPv6", Input(placeholder="static IPv6 (optional)", id="f-ipv6"))
 
     def on_mount(self) -> None:
-        self._fill_list("")
+        self._fill_list("open")
         super().on_mount()
 
-    def _fill_list(self, query: str) -> None:
+    def _fill_list(self, why: str) -> None:
+        """The list for the current query; the selection follows its highlight.
+
+        `why`: "open" (nothing selected yet), "query" (the best match is selected) or
+        "update" (a live change: the same container stays selected if it still can
+        join; otherwise nothing is, never another one)."""
         ol = self.query_one("#f-container-list", OptionList)
+        query = self.value("search")
+        keep = self.chosen.id if self.chosen is not None else None
+        shown = ranked(query, self.candidates())
         ol.clear_options()
-        shown = [c for c in self.candidates() if fuzzy(query, c.name)]
-        for c in shown:
+        for c, offsets in shown:
             label = Text(clean(c.name, 40), style="bold")
+            for i in offsets:
+                if i < 39:
+                    label.stylize("reverse", i, i + 1)
             nets = [n.name for n in self.snapshot.networks_of(c)]
             label.append("  " + (("on " + clean(", ".join(nets), 50)) if nets else "on no network"), style="dim")
             if not c.running:
@@ -69,16 +92,22 @@ class ConnectScreen(FormScreen):
             ol.add_option(Option(label, id=c.id))
         if not shown:
             ol.add_option(Option(Text("no container can join (all are on it, or use host/none/another's stack)"
-                                      if not query else "no match", style="dim"), disabled=True))
+                                      if not query.strip() else "no match", style="dim"), disabled=True))
+            self._choose(None)
+            return
+        ids = [c.id for c, _ in shown]
+        if why == "query" and query.strip():
+            index: int | None = 0
+        elif keep in ids:
+            index = ids.index(keep)
         else:
-            ol.highlighted = 0
+            index = None
+        ol.highlighted = index
+        self._choose(ids[index] if index is not None else None)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "f-search":
-            self._fill_list(event.value)
-            ol = self.query_one("#f-container-list", OptionList)
-            if ol.highlighted is not None:
-                self._choose(ol.get_option_at_index(ol.highlighted).id)
+            self._fill_list("query")
         super().on_input_changed(event)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -89,10 +118,15 @@ class ConnectScreen(FormScreen):
         self.query_one("#f-aliases", Input).focus()
 
     def _choose(self, cid: str | None) -> None:
-        c = self.snapshot.container_by_id.get(cid or "")
-        if c is not None:
-            self.chosen = c.name
-            self.query_one("#f-container", Input).value = c.name
+        self.chosen = self.snapshot.container_by_id.get(cid or "")
+        box = self.query_one("#f-container", Static)
+        if self.chosen is None:
+            box.update(Text(self.notice or "none selected: type a name, or ↓ to pick", style="yellow" if self.notice else "dim italic"))
+        else:
+            self.notice = ""
+            box.update(Text(clean(self.chosen.name), style="bold"))
+        if self.is_mounted:
+            self.refresh_form()
 
     def on_key(self, event) -> None:
         # Up/down in the search box move through the list.
@@ -101,11 +135,22 @@ class ConnectScreen(FormScreen):
             (ol.action_cursor_down if event.key == "down" else ol.action_cursor_up)()
             event.stop()
 
+    def update_snapshot(self, snapshot: Snapshot) -> None:
+        was = self.chosen
+        self.snapshot = snapshot
+        self._fill_list("update")
+        if was is not None and self.chosen is None:
+            self.notice = f"{clean(was.name)} can no longer be connected here (removed, or on it already): pick again"
+            self._choose(None)
+        super().update_snapshot(snapshot)
+
     def spec(self) -> ConnectSpec:
+        c = self.chosen
         return ConnectSpec(
             network=self.network.name,
             network_id=self.network.id,
-            container=self.chosen,
+            container=c.name if c is not None else "",
+            container_id=c.id if c is not None else "",
             aliases=self.value("aliases"),
             ipv4=self.value("ipv4"),
             ipv6=self.value("ipv6"),
@@ -113,3 +158,9 @@ class ConnectScreen(FormScreen):
 
     def validate(self, spec: ConnectSpec) -> list[FieldError]:
         return validate_connect(spec, self.snapshot)
+
+    def refresh_form(self) -> list[FieldError]:
+        errors = super().refresh_form()
+        # Nothing selected: nothing to connect, whatever else the form says.
+        self.query_one("#submit").disabled = self.busy or self.chosen is None or (self.submitted and bool(errors))
+        return errors

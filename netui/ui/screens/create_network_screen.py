@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.suggester import Suggester
 from textual.widgets import Checkbox, Input, Select
 
-from netui.engine.actions import BRIDGE_OPTIONS, NetworkSpec, creatable_drivers, validate_network
 from netui.engine.model import EngineInfo, Snapshot
+from netui.engine.specs import NetworkSpec
+from netui.engine.validation import BRIDGE_OPTIONS, creatable_drivers, validate_network
 from netui.text import clean
 from netui.ui.screens.form_screen import FormScreen
+
+
+@dataclass(frozen=True)
+class NetworkCreated:
+    """What the form returns: the explorer selects the network when it shows up."""
+
+    created_network: str
+    message: str
 
 
 class LastItemSuggester(Suggester):
@@ -35,7 +46,6 @@ class LastItemSuggester(Suggester):
 class CreateNetworkScreen(FormScreen):
     TITLE = "Create a network"
     VERB = "Create"
-    KIND = "create_network"
 
     def __init__(self, snapshot: Snapshot, info: EngineInfo) -> None:
         super().__init__(snapshot)
@@ -86,3 +96,20 @@ class CreateNetworkScreen(FormScreen):
 
     def validate(self, spec: NetworkSpec):
         return validate_network(spec, self.snapshot, self.info)
+
+    def outcome(self, result: object) -> NetworkCreated:
+        return NetworkCreated(self.value("name").strip(), str(result))
+
+    def field_of(self, message: str) -> str:
+        low = message.lower()
+        if "mtu" in low or "bridge name" in low or "numerical result" in low or "option" in low:
+            return "options"
+        if "pool" in low or "subnet" in low or "overlap" in low:
+            return "subnet"
+        if "gateway" in low:
+            return "gateway"
+        if "already exists" in low or "name" in low:
+            return "name"
+        if "driver" in low or "plugin" in low:
+            return "driver"
+        return ""

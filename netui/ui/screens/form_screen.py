@@ -1,32 +1,40 @@
 """The base of every action form: labelled fields with their own error lines, the
 equivalent `docker` command updating as the user types, and the engine's answer
-shown in place when it refuses. Submitting posts ActionRequested; the app runs it."""
+shown in place when it refuses. The form runs its own action in a worker.
+
+An engine refusal stays on screen until the user changes the field it concerns
+(or any field, when it concerns none) or submits again: live updates arriving
+meanwhile (a failed `docker run` itself creates and removes a container) keep it."""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
-from netui.engine.actions import FieldError, command_text
+from netui.engine.client import explain
 from netui.engine.model import Snapshot
+from netui.engine.specs import FieldError, command_text
 from netui.text import clean
-from netui.ui.messages import ActionRequested
+from netui.ui.toast import toast
 
 
 class FormScreen(ModalScreen[str | None]):
-    """Subclasses set TITLE/VERB/KIND, compose fields with `field(...)`, and
-    implement `spec()` and `validate(spec)`."""
+    """Subclasses set TITLE/VERB, compose fields with `field(...)`, and implement
+    `spec()` and `validate(spec)`; `field_of` maps an engine refusal to its field."""
+
+    # Narrow terminals: labels above nothing, check boxes one per line (60x20 fits).
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (76, "-roomy")]
 
     TITLE: ClassVar[str] = ""
     VERB: ClassVar[str] = "OK"
-    KIND: ClassVar[str] = ""
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", tooltip="close without changing anything"),
         Binding("ctrl+s", "submit", "Submit", tooltip="send it to the engine"),
@@ -38,6 +46,7 @@ class FormScreen(ModalScreen[str | None]):
         self.touched: set[str] = set()
         self.submitted = False
         self.busy = False
+        self.refusal: tuple[str, str] | None = None  # (field it concerns or "", the engine's words)
 
     # -- to implement --------------------------------------------------------------
     def spec(self) -> Any:
@@ -67,6 +76,7 @@ class FormScreen(ModalScreen[str | None]):
                 yield Button(self.VERB, id="submit", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
                 yield Static(Text("Enter / Ctrl+S: submit · Esc: cancel", style="dim"), id="form-keys")
+        yield Footer()
 
     @staticmethod
     def field(name: str, label: str, widget: Widget, hint: str = "") -> ComposeResult:
@@ -98,12 +108,14 @@ class FormScreen(ModalScreen[str | None]):
             visible = bool(msgs) and (self.submitted or name in self.touched)
             err_widget.update(Text("\n".join(f"✖ {clean(m)}" for m in msgs), style="bold red") if visible else "")
             err_widget.display = visible
-        # Errors for fields without an error line (e.g. the network itself).
+        # Errors for fields without an error line (e.g. the network itself), and the
+        # engine's refusal until the user acts on it.
         orphans = [e.message for e in errors if not self.query(f"#err-{e.field}")]
-        if orphans and (self.submitted or self.touched):
-            self.show_error("\n".join(orphans))
-        elif not self.busy:
-            self.show_error("")
+        shown = orphans if (self.submitted or self.touched) else []
+        if self.refusal is not None:
+            shown.append(f"The engine refused: {self.refusal[1]}")
+        if not self.busy:
+            self.show_error("\n".join(shown))
         self.query_one("#submit", Button).disabled = self.busy or (self.submitted and bool(errors))
         return errors
 
@@ -115,9 +127,13 @@ class FormScreen(ModalScreen[str | None]):
     def engine_refused(self, message: str) -> None:
         """The engine said no: show its words in the form; nothing changed."""
         self.busy = False
+        self.refusal = (self.field_of(message), message)
         self.refresh_form()
-        self.show_error(f"The engine refused: {message}")
         self.query_one("#submit", Button).disabled = False
+
+    def field_of(self, message: str) -> str:
+        """The field an engine refusal concerns ('' when none in particular)."""
+        return ""
 
     def update_snapshot(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
@@ -127,6 +143,8 @@ class FormScreen(ModalScreen[str | None]):
         name = (widget.id or "").removeprefix("f-")
         if name:
             self.touched.add(name)
+        if self.refusal is not None and self.refusal[0] in ("", name):
+            self.refusal = None  # the user acted on what the engine refused
         self.refresh_form()
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -156,14 +174,43 @@ class FormScreen(ModalScreen[str | None]):
         if self.busy:
             return
         self.submitted = True
+        self.refusal = None
         errors = self.refresh_form()
         if errors:
-            self.notify(f"{len(errors)} thing{'s' if len(errors) != 1 else ''} to fix first", severity="warning", timeout=3)
+            toast(self, f"{len(errors)} thing{'s' if len(errors) != 1 else ''} to fix first", severity="warning", timeout=3)
             return
         self.busy = True
         self.query_one("#submit", Button).disabled = True
         self.show_error("")
-        self.post_message(ActionRequested(self.KIND, self.spec(), self))
+        self._perform(self.spec())
+
+    @work(thread=True, exclusive=True, group="action", exit_on_error=False, description="run an action")
+    def _perform(self, spec: Any) -> None:
+        actions = self.app.actions  # type: ignore[attr-defined]
+        try:
+            if actions is None:
+                raise PermissionError("netui is read-only")
+            result = actions.perform(spec)
+        except Exception as exc:
+            message = str(exc) if isinstance(exc, PermissionError) else str(explain(exc, ""))
+            self.app.call_from_thread(self._refused, message)
+            return
+        self.app.call_from_thread(self._done, result)
+
+    def _refused(self, message: str) -> None:
+        if self.is_attached:
+            self.engine_refused(message)
+        else:
+            toast(self.app, message, title="Failed", severity="error", timeout=8)
+
+    def _done(self, result: Any) -> None:
+        toast(self, str(result), title="Done", timeout=4)
+        if self.is_attached:
+            self.dismiss(self.outcome(result))
+
+    def outcome(self, result: Any) -> Any:
+        """What the form returns to who opened it."""
+        return result
 
     def value(self, name: str) -> str:
         return self.query_one(f"#f-{name}", Input).value

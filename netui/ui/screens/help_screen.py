@@ -2,55 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import ScrollableContainer, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
-
-KEY_NAMES = {
-    "question_mark": "?",
-    "slash": "/",
-    "escape": "Esc",
-    "enter": "Enter",
-    "tab": "Tab",
-    "shift+tab": "Shift+Tab",
-    "ctrl+p": "Ctrl+P",
-    "ctrl+c": "Ctrl+C",
-    "up": "↑",
-    "down": "↓",
-    "home": "Home",
-    "end": "End",
-    "pageup": "PgUp",
-    "pagedown": "PgDn",
-}
+from textual.widgets import DataTable, Footer, Static
 
 # Bindings every DataTable already has, worth listing once.
 TABLE_BUILTINS = [("↑ ↓  j k", "move the cursor"), ("PgUp PgDn", "page"), ("g G  Home End", "top / bottom")]
 
 
-def key_label(keys: str) -> str:
-    return " ".join(KEY_NAMES.get(k, k) for k in keys.split(","))
+def key_label(app: App, binding: Binding) -> str:
+    """The keys of a binding as the footer shows them (Textual's own display names)."""
+    return " ".join(app.get_key_display(Binding(k.strip(), binding.action)) for k in binding.key.split(","))
 
 
-def binding_rows(bindings: Iterable[BindingType], hide: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+def binding_rows(app: App, bindings: Iterable[BindingType], hide: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
     """(keys, what they do) for each binding; the tooltip is the longer text when there is one.
     Bindings whose action is in `hide` (e.g. writes, when read-only) are left out."""
     rows = []
     for b in bindings:
-        if isinstance(b, Binding):
-            keys, desc, action = b.key, b.tooltip or b.description, b.action
-        else:
-            keys, action, desc = (tuple(b) + ("", ""))[:3]
-        if action.removeprefix("app.") in hide:
+        binding = b if isinstance(b, Binding) else Binding(*b)
+        action = binding.action.split(".", 1)[-1]
+        if action in hide:
             continue
-        if keys in ("j", "k", "g", "G"):
+        if binding.key in ("j", "k", "g", "G"):
             continue  # listed with the table builtins
-        rows.append((key_label(keys), desc or "?"))
+        rows.append((key_label(app, binding), binding.tooltip or binding.description or "?"))
     return rows
 
 
@@ -63,22 +45,37 @@ def own_bindings(cls: type) -> list[BindingType]:
     return out
 
 
-def help_sections(app_bindings, panes: list[tuple[str, type]], hide: frozenset[str] = frozenset()) -> list[tuple[str, list[tuple[str, str]]]]:
-    sections = [("Everywhere", binding_rows(app_bindings, hide) + [("Ctrl+P", "command palette: every action by name")])]
+def help_sections(app: App, everywhere: list[BindingType], panes: list[tuple[str, type]],
+                  hide: frozenset[str] = frozenset()) -> list[tuple[str, list[tuple[str, str]]]]:
+    sections = [("Everywhere", binding_rows(app, everywhere, hide) + [("^p", "command palette: every action by name")])]
     for title, cls in panes:
         rows: list[tuple[str, str]] = []
         seen: set[str] = set()
-        for row in binding_rows(own_bindings(cls), hide):
+        for row in binding_rows(app, own_bindings(cls), hide):
             if row[0] not in seen:
                 seen.add(row[0])
                 rows.append(row)
-        if issubclass(cls, DataTable):
+        if issubclass(cls, DataTable) or getattr(cls, "IS_TABLE", False):
             rows = TABLE_BUILTINS + rows
         elif issubclass(cls, ScrollableContainer):
-            rows = [("↑ ↓  j k  PgUp PgDn", "scroll"), ("g G  Home End", "top / bottom"), ("Esc", "back to the table")] + rows
+            rows = [("↑ ↓  j k  PgUp PgDn", "scroll"), ("g G  Home End", "top / bottom"), ("esc", "back to the table")] + rows
         sections.append((title, rows))
     sections.append(("Mouse", [("click", "select a row or pane; click a column header to sort"), ("wheel", "scroll")]))
     return sections
+
+
+def explorer_help(app: App, hide: frozenset[str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The help of the explorer: the app's and the explorer screen's keys, then each pane's."""
+    from netui.ui.screens.explorer_screen import ExplorerScreen
+    from netui.ui.widgets.containers_table import ContainersTable
+    from netui.ui.widgets.details_pane import DetailsPane
+    from netui.ui.widgets.filter_bar import FilterBar
+    from netui.ui.widgets.networks_table import NetworksTable
+    from netui.ui.widgets.ports_table import PortsTable
+
+    panes = [("Networks", NetworksTable), ("Containers", ContainersTable), ("Ports", PortsTable),
+             ("Details", DetailsPane), ("Filter", FilterBar)]
+    return help_sections(app, [*app.BINDINGS, *ExplorerScreen.BINDINGS], panes, hide)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -97,6 +94,7 @@ class HelpScreen(ModalScreen[None]):
             body.border_title = "netui · keys"
             body.border_subtitle = "Esc / q / ? to close"
             yield Static(self._help_table())
+        yield Footer()
 
     def _help_table(self) -> Table:
         t = Table.grid(padding=(0, 2))

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Label, ProgressBar, Select, Static
+from textual.widgets import DataTable, Footer, Label, ProgressBar, Select, Static
 
+from netui.engine.client import explain
 from netui.engine.model import Network, Snapshot
 from netui.text import clean
 from netui.ui.messages import MatrixCellDone, MatrixFinished
+from netui.ui.toast import toast
 
 CELL_STYLES = {
     "ok": "bold green",
@@ -39,18 +40,12 @@ LEGEND = [
 ]
 
 
-@dataclass
-class MatrixRequested(Message):
-    network: Network
-    extra: Network | None
-    screen: "MatrixScreen"
-    cancel: threading.Event
-
-
 class MatrixScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "cancel_or_close", "Cancel / close", tooltip="stop the matrix (running pings end within a second), or close"),
-        Binding("enter", "start", "Run again", tooltip="run the matrix again (with the network chosen above)"),
+        Binding("q", "close", "Close", tooltip="stop the matrix if it runs, and close"),
+        Binding("r", "start", "Run again", tooltip="run the matrix again (with the network chosen above)"),
+        Binding("question_mark", "legend", "Legend", tooltip="show or fold the legend"),
     ]
 
     def __init__(self, snapshot: Snapshot, network: Network) -> None:
@@ -59,6 +54,8 @@ class MatrixScreen(ModalScreen[None]):
         self.network = network
         self.running: threading.Event | None = None
         self.names: dict[str, str] = {}
+        self._legend_chosen = False  # the user folded or unfolded it: leave it so
+        self._restart = False
         self.total = 0
 
     def compose(self) -> ComposeResult:
@@ -78,11 +75,21 @@ class MatrixScreen(ModalScreen[None]):
             for label, key, what in LEGEND:
                 legend.append(f" {label} ", style=CELL_STYLES[key])
                 legend.append(f" {what}\n", style="dim")
-            legend.append(" rows: from · columns: to · Enter: run again · Esc: cancel / close", style="dim")
+            legend.append(" rows: from · columns: to · r: run again · Esc: cancel / close · q: close · ?: fold this legend", style="dim")
             yield Static(legend, id="matrix-legend")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.action_start()
+
+    def on_resize(self) -> None:
+        # The table first: on a short terminal (80x24) the legend folds to one line.
+        if not self._legend_chosen:
+            self.query_one("#matrix-legend", Static).set_class(self.size.height < 40, "-folded")
+
+    def action_legend(self) -> None:
+        self._legend_chosen = True
+        self.query_one("#matrix-legend", Static).toggle_class("-folded")
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if self.running is not None:
@@ -120,7 +127,18 @@ class MatrixScreen(ModalScreen[None]):
         bar.update(total=self.total, progress=0)
         self.query_one("#matrix-status", Static).update(Text(f" 0 / {self.total} pairs", style="dim"))
         self.running = threading.Event()
-        self.post_message(MatrixRequested(self.network, extra, self, self.running))
+        self._run_matrix(self.snapshot, self.network, extra, self.running)
+
+    @work(thread=True, group="matrix", exit_on_error=False, description="run the matrix")
+    def _run_matrix(self, snap: Snapshot, network: Network, extra: Network | None, cancel: threading.Event) -> None:
+        prober = self.app.prober  # type: ignore[attr-defined]
+        try:
+            result = prober.matrix(snap, network, extra=extra, cancel=cancel,
+                                   on_cell=lambda cell, n, total: self.post_message(MatrixCellDone(cell, n, total)))
+        except Exception as exc:
+            self.post_message(MatrixFinished(None, str(explain(exc, ""))))
+            return
+        self.post_message(MatrixFinished(result))
 
     def on_matrix_cell_done(self, msg: MatrixCellDone) -> None:
         cell = msg.cell
@@ -152,8 +170,13 @@ class MatrixScreen(ModalScreen[None]):
     def action_cancel_or_close(self) -> None:
         if self.running is not None:
             self.running.set()
-            self.notify("Cancelling the matrix…", timeout=2)
+            toast(self, "Cancelling the matrix…", timeout=2)
             return
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        if self.running is not None:
+            self.running.set()  # its pings end within a second; the worker finishes alone
         self.dismiss(None)
 
     def update_snapshot(self, snapshot: Snapshot) -> None:

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Footer, Static
 
 from netui.engine.probes import ProbeResult
 from netui.text import clean
@@ -33,6 +33,7 @@ class ProbeHistoryScreen(ModalScreen[None]):
             yield DataTable(id="log-table", cursor_type="row")
             with VerticalScroll(id="history-detail"):
                 yield Static(id="log-result")
+        yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#log-table", DataTable)

@@ -3,31 +3,23 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from netui.engine.client import explain
 from netui.engine.model import Container, Snapshot
 from netui.engine.probes import parse_target
 from netui.text import clean
 from netui.ui.messages import ProbeCheckDone, ProbeFinished
 from netui.ui.probe_render import check_lines, verdict_line
-
-
-@dataclass
-class ProbeRequested(Message):
-    source: Container
-    target: str
-    checks: tuple[str, ...]
-    screen: "ProbeScreen"
-    cancel: threading.Event
+from netui.ui.toast import toast
 
 
 class ProbeScreen(ModalScreen[None]):
@@ -48,11 +40,7 @@ class ProbeScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form", classes="probe"):
-            title = Text("Test connectivity from ", style="bold")
-            title.append(clean(self.source.name), style="bold cyan")
-            nets = [n.name for n in self.snapshot.networks_of(self.source)]
-            title.append(f"   on {clean(', '.join(nets)) or 'no network'}", style="dim")
-            yield Static(title, id="form-title")
+            yield Static(self._title(), id="form-title")
             with Horizontal(classes="form-row"):
                 yield Label("Target", classes="form-label")
                 yield Input(placeholder="container, alias, host or IP, optionally :port", id="f-target", compact=True)
@@ -68,6 +56,16 @@ class ProbeScreen(ModalScreen[None]):
                 yield Button("Run", id="run", variant="primary", compact=True)
                 yield Button("Close", id="close", compact=True)
                 yield Static(Text("Enter: run · Esc: cancel/close · Ctrl+O: raw output", style="dim"), id="form-keys")
+        yield Footer()
+
+    def _title(self) -> Text:
+        title = Text("Test connectivity from ", style="bold")
+        title.append(clean(self.source.name), style="bold cyan")
+        nets = [n.name for n in self.snapshot.networks_of(self.source)]
+        title.append(f"   on {clean(', '.join(nets)) or 'no network'}", style="dim")
+        if self.source.state == "paused":
+            title.append("   paused", style="yellow")
+        return title
 
     def on_mount(self) -> None:
         self.query_one("#err-target", Static).display = False
@@ -140,6 +138,9 @@ class ProbeScreen(ModalScreen[None]):
             if show:
                 err.update(Text(f"✖ {clean(str(exc))}", style="bold red"))
                 err.display = True
+                # The results below are another target's: not this one's.
+                self.result, self.checks_done = None, []
+                self.query_one("#probe-output", Static).update(Text("Nothing ran: fix the target.", style="dim"))
             return str(exc)
         err.display = False
         return None
@@ -149,14 +150,25 @@ class ProbeScreen(ModalScreen[None]):
             return
         checks = tuple(k for k in ("dns", "icmp", "tcp") if self.query_one(f"#f-{k}", Checkbox).value)
         if not checks:
-            self.notify("Tick at least one check", severity="warning")
+            toast(self, "Tick at least one check", severity="warning")
             return
         self.running = threading.Event()
         self.checks_done = []
         self.result = None
         self._show_results(Text(" running…", style="dim italic"))
         self.query_one("#run", Button).disabled = True
-        self.post_message(ProbeRequested(self.source, self.query_one("#f-target", Input).value.strip(), checks, self, self.running))
+        self._probe(self.snapshot, self.source, self.query_one("#f-target", Input).value.strip(), checks, self.running)
+
+    @work(thread=True, group="probe", exit_on_error=False, description="run probes")
+    def _probe(self, snap: Snapshot, source: Container, target: str, checks: tuple[str, ...], cancel: threading.Event) -> None:
+        prober = self.app.prober  # type: ignore[attr-defined]
+        try:
+            result = prober.probe(snap, source, target, checks=checks, cancel=cancel,
+                                  on_check=lambda c: self.post_message(ProbeCheckDone(c)))
+        except Exception as exc:
+            self.post_message(ProbeFinished(None, str(explain(exc, ""))))
+            return
+        self.post_message(ProbeFinished(result))
 
     def on_probe_check_done(self, msg: ProbeCheckDone) -> None:
         self.checks_done.append(msg.check)
@@ -190,9 +202,19 @@ class ProbeScreen(ModalScreen[None]):
     def action_cancel_or_close(self) -> None:
         if self.running is not None:
             self.running.set()
-            self.notify("Cancelling: running checks end within their timeouts; the probe container is removed", timeout=3)
+            toast(self, "Cancelling: running checks end within their timeouts; the probe container is removed", timeout=3)
             return
         self.dismiss(None)
 
     def update_snapshot(self, snapshot: Snapshot) -> None:
+        """Live changes: a renamed source is probed (and shown) under its new name; a
+        removed one cannot be probed from."""
         self.snapshot = snapshot
+        now = snapshot.container_by_id.get(self.source.id)
+        if now is not None and now != self.source:
+            self.source = now
+            self.query_one("#form-title", Static).update(self._title())
+        elif now is None and self.running is None:
+            self.query_one("#run", Button).disabled = True
+            self.query_one("#probe-output", Static).update(
+                Text(f"{clean(self.source.name)} was removed: nothing to probe from.", style="bold red"))

@@ -6,8 +6,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input
 
-from netui.engine.actions import MANAGED_LABEL, RunSpec, validate_run
 from netui.engine.model import Network, Snapshot
+from netui.engine.specs import MANAGED_LABEL, RunSpec
+from netui.engine.validation import validate_run
 from netui.text import clean
 from netui.ui.screens.form_screen import FormScreen
 
@@ -15,7 +16,6 @@ from netui.ui.screens.form_screen import FormScreen
 class RunContainerScreen(FormScreen):
     TITLE = "Run a container on this network"
     VERB = "Run"
-    KIND = "run_container"
 
     def __init__(self, snapshot: Snapshot, network: Network, image: str) -> None:
         super().__init__(snapshot)
@@ -49,3 +49,18 @@ class RunContainerScreen(FormScreen):
 
     def validate(self, spec: RunSpec):
         return validate_run(spec, self.snapshot)
+
+    def field_of(self, message: str) -> str:
+        low = message.lower()
+        if any(w in low for w in ("port is already allocated", "address already in use", "cannot assign requested address",
+                                  "bind", "port")):
+            return "publish"
+        if "no such image" in low or "image" in low or "pull access" in low or "repository" in low:
+            return "image"
+        if "executable file not found" in low or "exec:" in low or "command" in low:
+            return "command"
+        if "conflict" in low and "name" in low:
+            return "name"
+        if "alias" in low:
+            return "aliases"
+        return ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Hashable
+from collections.abc import Hashable
 
 from rich.text import Text
 from textual.binding import Binding
@@ -26,10 +26,10 @@ class ContainersTable(KeyedTable):
 
     BINDINGS = [
         Binding("enter", "drill", "Details", tooltip="everything about this container: endpoints, ports, labels"),
-        Binding("c", "app.connect_container", "Connect", tooltip="connect another container to this network"),
-        Binding("x", "app.disconnect_container", "Disconnect", tooltip="disconnect this container from this network (asks first)"),
-        Binding("R", "app.run_container", "Run here", show=False, tooltip="run a new container on this network"),
-        Binding("t", "app.probe_container", "Test", tooltip="test connectivity from this container: DNS, ping, TCP"),
+        Binding("c", "screen.connect_container", "Connect", tooltip="connect another container to this network"),
+        Binding("x", "screen.disconnect_container", "Disconnect", tooltip="disconnect this container from this network (asks first)"),
+        Binding("R", "screen.run_container", "Run here", show=False, tooltip="run a new container on this network"),
+        Binding("t", "screen.probe_container", "Test", tooltip="test connectivity from this container: DNS, ping, TCP"),
     ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -37,7 +37,7 @@ class ContainersTable(KeyedTable):
         self.network_id: str | None = None
 
     def action_drill(self) -> None:
-        self.app.action_focus_pane("details")  # type: ignore[attr-defined]
+        self.screen.action_focus_pane("details")  # type: ignore[attr-defined]
 
     @staticmethod
     def row(snap: Snapshot, net: Network, m: Member) -> tuple[Text, ...]:

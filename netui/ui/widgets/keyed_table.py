@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import ipaddress
 import time
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Callable, ClassVar, Hashable, Iterable, Mapping, Sequence
+from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding
@@ -66,11 +67,11 @@ class KeyedTable(DataTable):
     class CurrentChanged(Message):
         """The row under the cursor is now `key` (None: the table is empty)."""
 
-        table: "KeyedTable"
+        table: KeyedTable
         key: str | None
 
         @property
-        def control(self) -> "KeyedTable":
+        def control(self) -> KeyedTable:
             return self.table
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:

@@ -24,14 +24,14 @@ class NetworksTable(KeyedTable):
 
     BINDINGS = [
         Binding("enter", "drill", "Containers", tooltip="go to this network's containers"),
-        Binding("c", "app.connect_container", "Connect", tooltip="connect a container to this network"),
-        Binding("d", "app.remove_network", "Remove", tooltip="remove this network (asks first; protects the builtins)"),
-        Binding("R", "app.run_container", "Run here", show=False, tooltip="run a new container on this network"),
-        Binding("m", "app.matrix", "Matrix", tooltip="connectivity matrix: every pair of its containers, by name"),
+        Binding("c", "screen.connect_container", "Connect", tooltip="connect a container to this network"),
+        Binding("d", "screen.remove_network", "Remove", tooltip="remove this network (asks first; protects the builtins)"),
+        Binding("R", "screen.run_container", "Run here", show=False, tooltip="run a new container on this network"),
+        Binding("m", "screen.matrix", "Matrix", tooltip="connectivity matrix: every pair of its containers, by name"),
     ]
 
     def action_drill(self) -> None:
-        self.app.action_focus_pane("containers")  # type: ignore[attr-defined]
+        self.screen.action_focus_pane("containers")  # type: ignore[attr-defined]
 
     @staticmethod
     def row(snap: Snapshot, n: Network) -> tuple[Text, ...]:
@@ -64,3 +64,4 @@ class NetworksTable(KeyedTable):
         count = len(networks)
         total = len(snap.networks)
         self.border_title = f"Networks ({count})" if count == total else f"Networks ({count} of {total})"
+        self.border_subtitle = "Ctrs: containers using it, sharers of a member's stack included"

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual.binding import Binding
+from dataclasses import dataclass
 
+from rich.text import Text
+from textual import work
+from textual.binding import Binding
+from textual.message import Message
+
+from netui.engine.client import explain
 from netui.engine.model import Container, Port, Snapshot
 from netui.text import clean
 from netui.ui.cells import cell
+from netui.ui.toast import toast
 from netui.ui.widgets.keyed_table import Column, KeyedTable, ip_sort, number_sort
 
 
@@ -25,8 +31,12 @@ class PortsTable(KeyedTable):
 
     BINDINGS = [
         Binding("a", "toggle_all", "All ports", tooltip="toggle: this network's published ports / every published port"),
-        Binding("t", "app.probe_port", "Test", tooltip="connect to this published port from this machine (HTTP status too)"),
+        Binding("t", "screen.probe_port", "Test", tooltip="connect to this published port from this machine (HTTP status too)"),
     ]
+
+    @dataclass
+    class ScopeToggled(Message):
+        """The pane now shows every published port, or this network's only."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -34,7 +44,27 @@ class PortsTable(KeyedTable):
 
     def action_toggle_all(self) -> None:
         self.show_all = not self.show_all
-        self.app.refresh_view(flash=False)  # type: ignore[attr-defined]
+        self.post_message(self.ScopeToggled())
+
+    def check(self, prober, snap: Snapshot, c: Container, port: Port) -> None:
+        """`t`: connect to a published port from this machine; the answer comes as a toast."""
+        if port.protocol != "tcp":
+            toast(self, f"{port.protocol} ports cannot be checked with a TCP connect", severity="warning")
+            return
+        toast(self, f"Connecting to {port.host_address} from this machine…", timeout=2)
+        self._check(prober, snap, c, port)
+
+    @work(thread=True, group="port-check", exit_on_error=False, description="check a published port")
+    def _check(self, prober, snap: Snapshot, c: Container, port: Port) -> None:
+        try:
+            r = prober.host_port(snap, c, port)
+        except Exception as exc:
+            self.app.call_from_thread(toast, self, str(explain(exc, "")), title="Port check failed", severity="error")
+            return
+        check = r.checks[0]
+        severity = "information" if check.status == "ok" else "error"
+        self.app.call_from_thread(toast, self, f"{check.summary}\n$ {check.command}", title="Host → published port",
+                                  severity=severity, timeout=8)
 
     @staticmethod
     def row(snap: Snapshot, c: Container, p: Port) -> tuple[Text, ...]:

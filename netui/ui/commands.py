@@ -1,0 +1,57 @@
+"""The command palette (Ctrl+P): every explorer action by name.
+
+Each command runs the explorer screen's action, through `check_action` like a key
+would: in --read-only no write is listed, in a replay no probe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from textual.app import SystemCommand
+
+from netui.ui.widgets.containers_table import ContainersTable
+from netui.ui.widgets.keyed_table import KeyedTable
+from netui.ui.widgets.networks_table import NetworksTable
+from netui.ui.widgets.ports_table import PortsTable
+
+if TYPE_CHECKING:
+    from netui.ui.app import NetuiApp
+
+# (title, help, the explorer's action, its key)
+EXPLORER_COMMANDS = (
+    ("Refresh now", "Read the whole topology from the engine again", "refresh", "r"),
+    ("Filter", "Filter by name, subnet, IP, MAC, alias or label", "filter", "/"),
+    ("Toggle all published ports", "Ports of this network or of every container", "toggle_all_ports", "a in the ports pane"),
+    ("Action log", "What netui changed, as docker commands", "show_log", "L"),
+    ("Test connectivity from this container", "DNS, ping and TCP to a target", "probe_container", "t in the containers pane"),
+    ("Check the published port from the host", "TCP connect and HTTP status from this machine", "probe_port", "t in the ports pane"),
+    ("Connectivity matrix of this network", "Every pair of its containers, by name", "matrix", "m"),
+    ("Probe history", "Every probe of this session, with raw output", "probe_history", "H"),
+    ("Create network", "A new network, validated before it is sent", "create_network", "n"),
+    ("Connect a container", "Connect a container to the highlighted network", "connect_container", "c"),
+    ("Disconnect container", "Disconnect the highlighted container from this network", "disconnect_container", "x"),
+    ("Remove network", "Remove the highlighted network, asking first", "remove_network", "d"),
+    ("Prune unused networks", "Remove user networks no container uses, asking first", "prune_networks", "P"),
+    ("Run a container here", "Start a container on the highlighted network", "run_container", "R"),
+)
+PANES = ("networks", "containers", "ports", "details")
+
+
+def system_commands(app: NetuiApp) -> Iterable[SystemCommand]:
+    explorer = app.explorer
+    yield SystemCommand("Clear filter", "Show everything again (Esc)", lambda: explorer.set_filter(""))
+    yield SystemCommand("Show keys", "Every key binding (?)", app.action_help)
+    yield SystemCommand("Toggle light / dark theme", "Switch between textual-light and textual-dark", app.action_toggle_dark)
+    for title, text, action, key in EXPLORER_COMMANDS:
+        if app.check_action(action, ()):
+            yield SystemCommand(title, f"{text} ({key})", getattr(explorer, f"action_{action}"))
+    for name in PANES:
+        yield SystemCommand(f"Go to {name}", f"Focus the {name} pane", lambda n=name: explorer.action_focus_pane(n))
+    for title, table in (("networks", NetworksTable), ("containers", ContainersTable), ("ports", PortsTable)):
+        for i, col in enumerate(table.COLUMNS):
+            yield SystemCommand(
+                f"Sort {title} by {col.label.lower()}", f"Order the {title} pane by this column (s cycles)",
+                lambda t=title, i=i: explorer.query_one(f"#{t}", KeyedTable).sort_by(i, False),
+            )

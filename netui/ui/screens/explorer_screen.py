@@ -1,0 +1,400 @@
+"""The explorer: networks, their containers, published ports and details, live.
+
+The screen owns the layout, the panes and what they show: the app hands it each
+new snapshot (`show_snapshot`), and it keeps cursor, selection, filter and focus
+across them. Keys that open dialogs are here; whether a write or a probe may run
+at all is the app's call (`check_action`).
+"""
+
+from __future__ import annotations
+
+import time
+
+from textual import getters
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Footer
+
+from netui.engine.model import Container, Network, Port, Snapshot
+from netui.engine.query import Query, visible_members, visible_networks
+from netui.ui.toast import toast
+from netui.ui.widgets.containers_table import ContainersTable
+from netui.ui.widgets.details_pane import DetailsPane
+from netui.ui.widgets.filter_bar import FilterBar
+from netui.ui.widgets.keyed_table import KeyedTable
+from netui.ui.widgets.networks_table import NetworksTable
+from netui.ui.widgets.ports_table import PortsTable
+from netui.ui.widgets.status_bar import StatusBar
+
+DETAILS_DELAY = 0.03  # the details pane follows the cursor once it rests this long
+PANES = ("networks", "containers", "ports", "details")
+
+
+class ExplorerScreen(Screen[None]):
+    AUTO_FOCUS = "#networks"
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", tooltip="filter by name, subnet, IP, MAC, alias or label"),
+        Binding("r", "refresh", "Refresh", tooltip="read the topology again now (or reconnect)"),
+        Binding("n", "create_network", "New network", tooltip="create a network (form with validation)"),
+        Binding("P", "prune_networks", "Prune", show=False, tooltip="remove the user networks no container uses (asks first)"),
+        Binding("L", "show_log", "Log", show=False, tooltip="the action log: what netui changed, as docker commands"),
+        Binding("H", "probe_history", "Probes", show=False, tooltip="the probe history, with raw output"),
+        Binding("escape", "back", "Back", show=False, tooltip="go back a pane, or clear the filter"),
+        Binding("tab", "focus_next", "Next pane", show=False, tooltip="next pane"),
+        Binding("shift+tab", "focus_previous", "Previous pane", show=False, tooltip="previous pane"),
+    ]
+
+    networks = getters.query_one("#networks", NetworksTable)
+    containers = getters.query_one("#containers", ContainersTable)
+    ports = getters.query_one("#ports", PortsTable)
+    details = getters.query_one("#details", DetailsPane)
+    status = getters.query_one("#status", StatusBar)
+    filter_bar = getters.query_one("#filter", FilterBar)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.snapshot: Snapshot | None = None
+        self.query_text = Query("")
+        self.selected_network: str | None = None
+        self.detail_source = "networks"
+        self._details_timer: Timer | None = None
+        self._select_network_named: str | None = None
+
+    # -- layout -------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield NetworksTable(id="networks")
+                yield ContainersTable(id="containers")
+                yield PortsTable(id="ports")
+            yield DetailsPane(id="details")
+        yield FilterBar(id="filter")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.networks.border_title = "Networks"
+        self.containers.border_title = "Containers"
+        self.ports.border_title = "Published ports"
+        self.details.show_nothing("Connecting to the engine…")
+        self.app.explorer_ready()  # type: ignore[attr-defined]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.app.check_action(action, parameters)
+
+    # -- what the app tells it ------------------------------------------------------
+    def set_stale(self, stale: bool) -> None:
+        self.query_one("#main").set_class(stale, "-stale")
+
+    def show_unreachable(self, reason: str) -> None:
+        """Nothing to show yet: the reason takes the tables' place on narrow screens."""
+        if self.snapshot is None:
+            self.add_class("-no-data")
+            self.details.show_nothing(f"Cannot reach the engine.\n\n{reason}\n\nnetui keeps trying; q quits.")
+
+    def show_snapshot(self, snap: Snapshot, flash: bool) -> None:
+        self.snapshot = snap
+        self.remove_class("-no-data")
+        self.status.set(updated=snap.taken_at or time.time(), networks=len(snap.networks),
+                        containers=len(snap.containers), stale=False)
+        self.refresh_view(flash=flash)
+        if self._select_network_named:
+            net = snap.network_by_name.get(self._select_network_named)
+            if net is not None and self.networks.select_key(net.id):
+                self._select_network_named = None
+
+    def select_network_named(self, name: str) -> None:
+        """Highlight this network once it shows up (it was just created)."""
+        self._select_network_named = name
+        if self.snapshot is not None:
+            self.show_snapshot(self.snapshot, flash=False)
+
+    # -- showing ----------------------------------------------------------------------
+    def refresh_view(self, flash: bool = True) -> None:
+        snap = self.snapshot
+        if snap is None:
+            return
+        self.networks.show(snap, visible_networks(snap, self.query_text), flash=flash)
+        self._show_network(self.networks.current_key, flash=flash)
+
+    def _show_network(self, network_id: str | None, flash: bool = True) -> None:
+        snap = self.snapshot
+        if snap is None:
+            return
+        self.selected_network = network_id
+        net = snap.network_by_id.get(network_id or "")
+        members = visible_members(snap, net, self.query_text) if net else ()
+        self.containers.show(snap, net, members, flash=flash)
+        self.ports.show(snap, tuple(m.container for m in members), net.name if net else None, flash=flash)
+        self._show_details()
+
+    def _show_details(self) -> None:
+        """Update the details pane once the cursor rests: while keys repeat, the cursor
+        frame is drawn at once and the (costlier) details follow."""
+        if self._details_timer is not None:
+            self._details_timer.stop()
+        self._details_timer = self.set_timer(DETAILS_DELAY, self._show_details_now)
+
+    def _show_details_now(self) -> None:
+        self._details_timer = None
+        snap = self.snapshot
+        if snap is None or not self.is_attached:
+            return
+        c = self.highlighted_container()
+        if c is not None:
+            self.details.show_container(snap, c)
+            return
+        net = snap.network_by_id.get(self.selected_network or "")
+        if net is not None:
+            self.details.show_network(snap, net)
+        elif self.query_text:
+            self.details.show_nothing("Nothing matches the filter. Esc clears it.")
+        else:
+            self.details.show_nothing("No networks.")
+
+    def highlighted_container(self) -> Container | None:
+        """The container the details follow: the containers pane's row, or the ports pane's."""
+        if self.snapshot is None:
+            return None
+        cid = None
+        if self.detail_source == "containers":
+            cid = self.containers.current_key
+        elif self.detail_source == "ports" and self.ports.current_key:
+            cid = self.ports.current_key.split("|", 1)[0]
+        return self.snapshot.container_by_id.get(cid or "")
+
+    def current_network(self, quiet: bool = False) -> Network | None:
+        snap = self.snapshot
+        net = snap.network_by_id.get(self.selected_network or "") if snap else None
+        if net is None and not quiet:
+            toast(self, "Highlight a network first", severity="warning")
+        return net
+
+    def current_port(self) -> tuple[Container, Port] | None:
+        key = self.ports.current_key
+        if not key or self.snapshot is None:
+            return None
+        cid, host_ip, host_port, cport, proto = key.split("|")
+        c = self.snapshot.container_by_id.get(cid)
+        for p in c.published_ports if c else ():
+            if (p.host_ip, str(p.host_port), str(p.container_port), p.protocol) == (host_ip, host_port, cport, proto):
+                return c, p  # type: ignore[return-value]
+        return None
+
+    def on_keyed_table_current_changed(self, msg: KeyedTable.CurrentChanged) -> None:
+        if msg.table is self.networks:
+            if msg.key != self.selected_network:
+                self._show_network(msg.key)
+        elif msg.table.id == self.detail_source:
+            self._show_details()
+
+    def on_ports_table_scope_toggled(self, msg: PortsTable.ScopeToggled) -> None:
+        self.refresh_view(flash=False)  # the view changed, not the engine
+
+    @property
+    def _details_only(self) -> bool:
+        """Narrow layout with the details pane shown in place of the tables."""
+        return self.has_class("-narrow") and self.has_class("-show-details")
+
+    def on_descendant_focus(self, event) -> None:
+        widget = event.widget
+        if self._details_only and not isinstance(widget, DetailsPane):
+            # Textual moves focus off the tables as they are hidden: not the user's choice.
+            self.call_after_refresh(self.details.focus)
+            return
+        if isinstance(widget, KeyedTable) and widget.id in PANES and widget.id != self.detail_source:
+            self.detail_source = widget.id
+            self._show_details()
+
+    # -- navigation ---------------------------------------------------------------------
+    def action_focus_pane(self, name: str) -> None:
+        self.set_class(name == "details", "-show-details")
+        widget = self.query_one(f"#{name}", Widget)
+        self.call_after_refresh(widget.focus)
+
+    def action_focus_next(self) -> None:
+        if self._details_only:
+            self.action_back()
+        else:
+            self.focus_next()
+
+    def action_focus_previous(self) -> None:
+        if self._details_only:
+            self.action_back()
+        else:
+            self.focus_previous()
+
+    def action_back(self) -> None:
+        focused = self.focused
+        if isinstance(focused, DetailsPane) or self._details_only:
+            target = self.detail_source if self.detail_source in ("containers", "ports") else "networks"
+            self.action_focus_pane(target)
+        elif self.query_text:
+            self.set_filter("")
+        elif focused is self.containers or focused is self.ports:
+            self.action_focus_pane("networks")
+
+    def action_refresh(self) -> None:
+        self.app.refresh_now()  # type: ignore[attr-defined]
+        toast(self, "Refreshing…", timeout=1)
+
+    # -- filter ---------------------------------------------------------------------------
+    def action_filter(self) -> None:
+        bar = self.filter_bar
+        bar.add_class("-active")
+        # Shown and focused now, not on the next frame: keys typed (or pasted) right
+        # after "/" must land in the filter, not on the table's bindings.
+        bar.display = True
+        self.set_focus(bar)
+
+    def set_filter(self, text: str) -> None:
+        bar = self.filter_bar
+        if bar.value != text:
+            bar.value = text
+        self.query_text = Query(text)
+        bar.set_class(bool(text) or self.focused is bar, "-active")
+        bar.display = bool(text) or self.focused is bar
+        self.status.set(filter=text)
+        self.refresh_view(flash=False)  # the view changed, not the engine
+
+    def on_filter_bar_filter_changed(self, msg: FilterBar.FilterChanged) -> None:
+        self.query_text = Query(msg.text)
+        self.status.set(filter=msg.text)
+        self.refresh_view(flash=False)
+
+    def on_filter_bar_filter_done(self, msg: FilterBar.FilterDone) -> None:
+        bar = self.filter_bar
+        keep = not msg.cleared and bool(bar.value)
+        bar.set_class(keep, "-active")
+        bar.display = keep
+        self.networks.focus()
+
+    def action_toggle_all_ports(self) -> None:
+        self.ports.action_toggle_all()
+
+    # -- dialogs ------------------------------------------------------------------------------
+    def action_create_network(self) -> None:
+        from netui.ui.screens.create_network_screen import CreateNetworkScreen
+
+        if self.snapshot is not None:
+            self.app.push_screen(CreateNetworkScreen(self.snapshot, self.snapshot.engine), self._after_create)
+
+    def _after_create(self, result: object) -> None:
+        name = getattr(result, "created_network", "")
+        if name:
+            self.select_network_named(name)
+
+    def action_connect_container(self) -> None:
+        from netui.ui.screens.connect_screen import ConnectScreen
+
+        net = self.current_network()
+        if net is None or self.snapshot is None:
+            return
+        if net.driver in ("host", "null"):
+            toast(self, f"Containers cannot be connected to the {net.name} network: run them with --network {net.name}", severity="error")
+            return
+        self.app.push_screen(ConnectScreen(self.snapshot, net))
+
+    def action_disconnect_container(self) -> None:
+        from netui.ui import dialogs
+        from netui.ui.screens.confirm_screen import ConfirmScreen
+
+        net = self.current_network()
+        c = self.snapshot.container_by_id.get(self.containers.current_key or "") if self.snapshot and net else None
+        if net is None or c is None or self.snapshot is None:
+            if net is not None:
+                toast(self, "Highlight a container in the containers pane first", severity="warning")
+            return
+        build = dialogs.disconnect(self.snapshot, net.id, c.id)
+        first = build(self.snapshot)
+        if first.gone:
+            toast(self, first.gone, title="Cannot disconnect", severity="error")
+            return
+        self.app.push_screen(ConfirmScreen(build, self.snapshot))
+
+    def action_remove_network(self) -> None:
+        from netui.ui import dialogs
+        from netui.ui.screens.confirm_screen import ConfirmScreen
+
+        net = self.current_network()
+        if net is None or self.snapshot is None:
+            return
+        build = dialogs.remove_network(self.snapshot, net.id)
+        if isinstance(build, str):
+            toast(self, build, title="Protected network", severity="error", timeout=8)
+            return
+        self.app.push_screen(ConfirmScreen(build, self.snapshot))
+
+    def action_prune_networks(self) -> None:
+        from netui.ui import dialogs
+        from netui.ui.screens.confirm_screen import ConfirmScreen
+
+        if self.snapshot is None:
+            return
+        build = dialogs.prune(self.snapshot, self.query_text)
+        if isinstance(build, str):
+            toast(self, build)
+            return
+        self.app.push_screen(ConfirmScreen(build, self.snapshot))
+
+    def action_run_container(self) -> None:
+        from netui.ui.screens.run_container_screen import RunContainerScreen
+
+        net = self.current_network()
+        if net is not None and self.snapshot is not None:
+            self.app.push_screen(RunContainerScreen(self.snapshot, net, self.app.probe_image_name))  # type: ignore[attr-defined]
+
+    # -- probes --------------------------------------------------------------------------------
+    def _can_probe(self) -> bool:
+        why = self.app.probe_unavailable()  # type: ignore[attr-defined]
+        if why:
+            toast(self, why, severity="warning")
+        return not why and self.snapshot is not None
+
+    def action_probe_container(self) -> None:
+        from netui.ui.screens.probe_screen import ProbeScreen
+
+        if not self._can_probe() or self.snapshot is None:
+            return
+        c = self.snapshot.container_by_id.get(self.containers.current_key or "")
+        if c is None:
+            toast(self, "Highlight a container in the containers pane first", severity="warning")
+            return
+        if c.state == "paused":
+            toast(self, f"{c.name} is paused: unpause it to probe from it (docker unpause {c.name})", severity="warning")
+            return
+        if not c.running and c.mode != "none":
+            toast(self, f"{c.name} is {c.state or 'not running'}: start it to probe from it", severity="warning")
+            return
+        self.app.push_screen(ProbeScreen(self.snapshot, c))
+
+    def action_probe_port(self) -> None:
+        if not self._can_probe() or self.snapshot is None:
+            return
+        found = self.current_port()
+        if found is None:
+            toast(self, "Highlight a published port first", severity="warning")
+            return
+        self.ports.check(self.app.prober, self.snapshot, *found)  # type: ignore[attr-defined]
+
+    def action_matrix(self) -> None:
+        from netui.ui.screens.matrix_screen import MatrixScreen
+
+        net = self.current_network() if self._can_probe() else None
+        if net is not None and self.snapshot is not None:
+            self.app.push_screen(MatrixScreen(self.snapshot, net))
+
+    def action_probe_history(self) -> None:
+        from netui.ui.screens.probe_history_screen import ProbeHistoryScreen
+
+        prober = self.app.prober  # type: ignore[attr-defined]
+        self.app.push_screen(ProbeHistoryScreen(prober.history if prober else []))
+
+    def action_show_log(self) -> None:
+        from netui.ui.screens.action_log_screen import ActionLogScreen
+
+        self.app.push_screen(ActionLogScreen(self.app.action_log))  # type: ignore[attr-defined]
