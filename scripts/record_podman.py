@@ -9,6 +9,7 @@ Builds on the engine (labelled netui.test=1, names starting with `rec-`):
     rec-db     on rec-back, created and never started (stopped)
     rec-plain  no network asked for: the engine's default network
     rec-hostc  network mode host              rec-nonec  network mode none
+    rec-side   network mode container:rec-app (shares its stack)
 
 and writes, as the engine sent them, into OUT (default tests/data/podman/):
 
@@ -129,11 +130,12 @@ def record(engine: Engine, out: Path) -> None:
         img = LOCAL_IMAGE
         ws.container("web", img, ["httpd", "-f", "-p", "80"], networks=[(ws.name("front"), ["web"])],
                      ports={"80/tcp": ("127.0.0.1", None)})
-        ws.container("app", img, networks=[(ws.name("front"), ["app"]), (ws.name("back"), ["api"])])
+        app = ws.container("app", img, networks=[(ws.name("front"), ["app"]), (ws.name("back"), ["api"])])
         ws.container("db", img, networks=[ws.name("back")], start=False)
         ws.container("plain", img)
         ws.container("hostc", img, network_mode="host")
         ws.container("nonec", img, network_mode="none")
+        ws.container("side", img, network_mode=f"container:{app}")
 
         out.mkdir(parents=True, exist_ok=True)
         for old in out.glob("*.json*"):

@@ -153,9 +153,10 @@ class TopologyReader:
     @staticmethod
     def _wants_details(c: Container, user_nets: set[str]) -> bool:
         """Only endpoints on user-defined networks carry aliases and DNS names. A container
-        listed without its network mode and without endpoints (Podman lists host, none and
-        container:<x> containers so) is inspected for its mode."""
-        if not c.network_mode and not c.endpoints:
+        listed without its network mode is inspected for it."""
+        if not c.network_mode:
+            # Listed without its mode (Podman lists none): a container:<x> one is listed with
+            # x's endpoints, a host or none one with none. Only its inspect tells.
             return True
         return any(e.network_id in user_nets or not e.network_id for e in c.endpoints)
 
@@ -240,6 +241,10 @@ def _merge(c: Container, details: dict[str, dict[str, Any]], mode: str = "", ind
     host or none container on that network."""
     if mode and not c.network_mode:
         c = replace(c, network_mode=mode)
+        if c.mode == "container":
+            # Podman lists the stack owner's endpoints under it too (Docker lists none): they
+            # are the owner's, shown through it.
+            c = replace(c, endpoints=())
         if index is not None:
             c = index.join(c)
     eps = []

@@ -3,7 +3,8 @@ same scenario, from Docker 20.10 (scripts/record_podman.py; tests/data/{podman,d
 
 Scenario: rec-front and rec-back (user networks), rec-web on front with a published
 port, rec-app on both, rec-db on back and never started, rec-plain on the engine's
-default network, rec-hostc in host mode, rec-nonec in none mode.
+default network, rec-hostc in host mode, rec-nonec in none mode, rec-side sharing
+rec-app's stack (container:rec-app).
 """
 
 from __future__ import annotations
@@ -27,12 +28,15 @@ def read(kind: str) -> Snapshot:
     return TopologyReader(RecordedEngine(kind)).read()
 
 
-def placed(snap: Snapshot) -> set[tuple[str, str]]:
-    """(network, container) for every endpoint, with the default network called "default"."""
-    out = set()
+def placed(snap: Snapshot) -> set[tuple[str, str, str]]:
+    """(network, container, via) for every member, with the default network called "default".
+    A container shown twice on one network fails here."""
+    out: set[tuple[str, str, str]] = set()
     for n in snap.networks:
+        names = [m.container.name for m in snap.members(n.id)]
+        assert len(names) == len(set(names)), f"{n.name}: {names}"
         for m in snap.members(n.id):
-            out.add(("default" if n.is_default_bridge else n.name, m.container.name))
+            out.add(("default" if n.is_default_bridge else n.name, m.container.name, m.via.name if m.via else ""))
     return out
 
 
@@ -56,19 +60,28 @@ def test_podman_payloads_have_the_known_differences():
     assert listed["rec-hostc"].get("HostConfig") is None  # no network mode in the list
     assert list(listed["rec-plain"]["NetworkSettings"]["Networks"]) == ["podman"]  # listed as "bridge"
     front = next(n for n in nets if n["Name"] == "rec-front")
-    assert {v["Name"] for v in front["Containers"].values()} == {"rec-web", "rec-app"}
+    # The list's Containers name a container:<x> one too, with x's address (Docker's do not).
+    assert {v["Name"] for v in front["Containers"].values()} == {"rec-web", "rec-app", "rec-side"}
+    by_name = {v["Name"]: v for v in front["Containers"].values()}
+    assert by_name["rec-side"]["IPv4Address"] == by_name["rec-app"]["IPv4Address"]
     assert load("podman", "container-rec-hostc.json")["HostConfig"]["NetworkMode"] == "host"
+    # A container:<x> one is listed with x's endpoints (Docker lists none for it).
+    assert sorted(listed["rec-side"]["NetworkSettings"]["Networks"]) == ["rec-back", "rec-front"]
+    assert load("podman", "container-rec-side.json")["HostConfig"]["NetworkMode"].startswith("container:")
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_container_is_placed_like_docker_places_it(kind):
     snap = read(kind)
     assert placed(snap) == {
-        ("rec-front", "rec-web"), ("rec-front", "rec-app"), ("rec-back", "rec-app"), ("rec-back", "rec-db"),
-        ("default", "rec-plain"), ("host", "rec-hostc"), ("none", "rec-nonec"),
+        ("rec-front", "rec-web", ""), ("rec-front", "rec-app", ""), ("rec-back", "rec-app", ""), ("rec-back", "rec-db", ""),
+        ("default", "rec-plain", ""), ("host", "rec-hostc", ""), ("none", "rec-nonec", ""),
+        ("rec-front", "rec-side", "rec-app"), ("rec-back", "rec-side", "rec-app"),
     }
     by_name = snap.container_by_name
     assert by_name["rec-hostc"].mode == "host" and by_name["rec-nonec"].mode == "none"
+    side = by_name["rec-side"]
+    assert side.mode == "container" and side.endpoints == () and snap.stack_holder(side) == by_name["rec-app"]
     assert all(c.details for c in snap.containers)
     web = by_name["rec-web"]
     (port,) = web.published_ports
@@ -81,8 +94,9 @@ def test_podman_endpoints_carry_the_engines_addresses():
     for raw in load("podman", "networks.json"):
         net = snap.network_by_name[raw["Name"]]
         eps = {e.container_id: e for e in snap.endpoints(net.id)}
-        assert set(eps) == set(raw["Containers"]), raw["Name"]
-        for cid, listed in raw["Containers"].items():
+        own = {cid: v for cid, v in raw["Containers"].items() if snap.container_by_id[cid].mode != "container"}
+        assert set(eps) == set(own), raw["Name"]
+        for cid, listed in own.items():
             assert eps[cid].ipv4_cidr == listed["IPv4Address"]
             assert eps[cid].mac == listed["MacAddress"]
             assert net.contains(eps[cid].ipv4) or not eps[cid].ipv4
@@ -113,8 +127,9 @@ def test_dump_round_trip_keeps_podman_placement():
     assert data["engine"]["product"] == "Podman"
     nets = {n["name"]: n for n in data["networks"]}
     assert nets["host"]["synthetic"] is True and nets["rec-front"]["synthetic"] is False
-    assert {c["name"] for c in nets["rec-front"]["containers"]} == {"rec-web", "rec-app"}
-    assert all(c["ipv4"] and c["mac"] for c in nets["rec-front"]["containers"])
+    assert {(c["name"], c["via"]) for c in nets["rec-front"]["containers"]} == {
+        ("rec-web", None), ("rec-app", None), ("rec-side", "rec-app")}
+    assert all(c["ipv4"] and c["mac"] for c in nets["rec-front"]["containers"] if not c["via"])
     back = from_dict(data)
     assert back.engine.is_podman and placed(back) == placed(snap)
 
