@@ -93,6 +93,7 @@ def scenario(lab: PodmanLab) -> dict[str, str]:
     ids["plain"] = lab.container("plain", img)
     ids["hostc"] = lab.container("hostc", img, network_mode="host")
     ids["nonec"] = lab.container("nonec", img, network_mode="none")
+    ids["side"] = lab.container("side", img, network_mode=f"container:{ids['app']}")
     return ids
 
 
@@ -111,11 +112,17 @@ def test_dump_json_lists_each_container_under_its_network(podman, plab):
         listed = {c["id"]: c for c in net["containers"]}
         assert set(listed) == set(inspected["Containers"]), short
         for cid, ep in inspected["Containers"].items():
+            if cid == ids["side"]:  # Podman names it with app's address; netui shows it through app
+                assert listed[cid]["via"] == plab.name("app") and ep["IPv4Address"] == listed[ids["app"]]["ipv4"]
+                continue
             assert listed[cid]["ipv4"] == ep["IPv4Address"] and listed[cid]["mac"] == ep["MacAddress"]
-    running = [c for short in ("front", "back") for c in nets[plab.name(short)]["containers"] if c["id"] != ids["db"]]
+    running = [c for short in ("front", "back") for c in nets[plab.name(short)]["containers"]
+               if c["id"] != ids["db"] and not c["via"]]
     assert len(running) == 3 and all(c["ipv4"] and c["mac"] for c in running)
-    assert {c["name"] for c in nets[plab.name("front")]["containers"]} == {plab.name("web"), plab.name("app")}
-    assert {c["name"] for c in nets[plab.name("back")]["containers"]} == {plab.name("app"), plab.name("db")}
+    assert {c["name"] for c in nets[plab.name("front")]["containers"]} == {plab.name("web"), plab.name("app"), plab.name("side")}
+    assert {c["name"] for c in nets[plab.name("back")]["containers"]} == {plab.name("app"), plab.name("db"), plab.name("side")}
+    for net in nets.values():  # nobody twice on one network
+        assert len({c["id"] for c in net["containers"]}) == len(net["containers"]), net["name"]
     # host and none: stood in for, with their containers; the default network, listed as "bridge".
     assert nets["host"]["synthetic"] and plab.name("hostc") in {c["name"] for c in nets["host"]["containers"]}
     assert nets["none"]["synthetic"] and plab.name("nonec") in {c["name"] for c in nets["none"]["containers"]}
@@ -140,8 +147,8 @@ def test_reader_follows_connect_and_disconnect(podman, plab):
     snap3 = reader.read()
     assert snap3.container_by_id[ids["web"]].endpoint_on(extra) is None
     assert snap3.container_count(extra) == 0
-    # Everything else stayed where it was.
-    assert snap3.container_count(ids["front"]) == 2 and snap3.container_count(ids["back"]) == 2
+    # Everything else stayed where it was (side counts through app).
+    assert snap3.container_count(ids["front"]) == 3 and snap3.container_count(ids["back"]) == 3
 
 
 def test_events_say_what_to_read_again(podman, plab):
