@@ -1,11 +1,12 @@
 # The two set-up commands for a fresh machine (Debian/Ubuntu, as root when no engine runs):
 #   make demo   start an engine if none answers, install netui, build the demo world, open netui on it
-#   make test   start an engine if none answers, install netui with its test tools, run every test
+#   make test   start an engine if none answers, install netui with its test tools, start netui's
+#               Podman service beside it (scripts/podman.sh), run every test
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: demo test engine tools install demo-down screenshots bench
+.PHONY: demo test engine tools podman install demo-down screenshots bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +24,13 @@ tools:
 		&& { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends graphviz; } >/tmp/netui-apt-graphviz.log 2>&1; } \
 		|| echo "tools: Graphviz's dot is missing and could not be installed (apt-get install graphviz): the DOT export tests will fail" >&2
 
-test: engine tools install
-	NETUI_REQUIRE_ENGINE=1 $(BIN)/python -m pytest -q
+# A Podman service of netui's own (compat API on /run/netui-podman/podman.sock), for the
+# tests marked podman; it loads the local image through netui, hence after install.
+podman: install
+	NETUI_PYTHON=$(abspath $(BIN)/python) bash scripts/podman.sh >/dev/null
+
+test: engine tools install podman
+	NETUI_REQUIRE_ENGINE=1 NETUI_REQUIRE_PODMAN=1 $(BIN)/python -m pytest -q
 
 demo: engine install
 	$(BIN)/netui demo up

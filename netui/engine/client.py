@@ -65,6 +65,17 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
             stack.append(reason)
 
 
+def product_of(version: Any) -> str:
+    """Which engine answers, from its /version: "Podman" (its Docker-compatible API
+    names a "Podman Engine" component) or "Docker"."""
+    if not isinstance(version, dict):
+        return "Docker"
+    for comp in version.get("Components") or ():
+        if isinstance(comp, dict) and "podman" in str(comp.get("Name") or "").lower():
+            return "Podman"
+    return "Docker"
+
+
 def _socket_path(host: str) -> str:
     if host.startswith("unix://"):
         return host[len("unix://"):]
@@ -246,6 +257,7 @@ class Engine:
             swarm_manager=manager,
             network_drivers=drivers,
             address_pools=pools,
+            product=product_of(version),
         )
         return self.info
 

@@ -1,7 +1,17 @@
-"""The engine's event stream, reduced to what changes the network topology."""
+"""The engine's event stream, reduced to what changes the network topology.
+
+Podman's compat API differs from Docker's here: its network connect/disconnect
+events name the container and not the network (containers/podman#21311), it sends
+no network create/remove events (#24032), and a removed container's event is
+"remove" where Docker says "destroy". An event says what must be read again
+(`TopologyEvent.rereads`): a container, or everything. On Podman the stream also
+lists the networks every NETWORK_POLL seconds (one request) and reports the
+networks that appeared or went as create/destroy events of its own.
+"""
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,10 +24,13 @@ if TYPE_CHECKING:
 
 # Container actions that change what the explorer shows (state, endpoints, ports,
 # name). exec_*, attach, resize, top, archive and the like do not.
+# Podman: "remove" for destroy; "cleanup" when a stopped container's network is torn down.
 CONTAINER_ACTIONS = frozenset(
-    {"create", "start", "restart", "die", "stop", "kill", "destroy", "rename", "pause", "unpause", "update", "health_status", "oom"}
+    {"create", "start", "restart", "die", "stop", "kill", "destroy", "remove", "cleanup", "rename", "pause", "unpause",
+     "update", "health_status", "oom"}
 )
 NETWORK_ACTIONS = frozenset({"create", "connect", "disconnect", "destroy", "remove", "update", "prune"})
+NETWORK_POLL = 2.0  # seconds between network lists where the engine sends no network create/remove events
 
 
 @dataclass(frozen=True)
@@ -28,11 +41,29 @@ class TopologyEvent:
     name: str = ""
     time_nano: int = 0
     container: str = ""  # network connect/disconnect: the container's id
+    polled: bool = False  # not sent by the engine: seen by listing its networks (Podman)
 
     @property
     def subject(self) -> tuple[str, str, str]:
         """What the event is about; a later event on the same subject supersedes it."""
         return (self.type, self.id, self.container)
+
+    @property
+    def network_known(self) -> bool:
+        """False for a network event that does not say which network (Podman's connect
+        and disconnect): only the container named can be read again."""
+        return self.type != "network" or bool(self.id)
+
+    @property
+    def rereads(self) -> tuple[str, ...] | None:
+        """The containers a refresh must read again for this event, or None for
+        everything. Networks are listed whole by every read, so a network's own
+        events (create, remove) need no container: ()."""
+        if self.type == "container":
+            return (self.id,) if self.id else None
+        if self.action in ("connect", "disconnect"):
+            return (self.container,) if self.container else None
+        return ()
 
     def seen_in(self, snap: Snapshot) -> bool:
         """Whether a snapshot already shows this event's change. The engine announces
@@ -42,6 +73,8 @@ class TopologyEvent:
                 return self.id in snap.network_by_id
             if self.action in ("destroy", "remove"):
                 return self.id not in snap.network_by_id
+            if not self.id:
+                return True  # which network is not said: the container's read is all there is
             c = snap.container_by_id.get(self.container)
             if self.action == "connect":
                 return c is not None and c.endpoint_on(self.id) is not None
@@ -49,13 +82,13 @@ class TopologyEvent:
                 return c is None or c.endpoint_on(self.id) is None
             return True
         c = snap.container_by_id.get(self.id)
-        if self.action == "destroy":
+        if self.action in ("destroy", "remove"):
             return c is None
         if self.action == "create":
             return c is not None
         if self.action in ("start", "restart", "unpause"):
             return c is not None and c.state in ("running", "exited", "dead")  # it may have exited already
-        if self.action in ("die", "stop"):
+        if self.action in ("die", "stop", "cleanup"):
             return c is None or c.state != "running"
         if self.action == "pause":
             return c is None or c.state != "running"
@@ -73,16 +106,25 @@ class TopologyEvent:
         allowed = CONTAINER_ACTIONS if etype == "container" else NETWORK_ACTIONS if etype == "network" else ()
         if action not in allowed:
             return None
-        actor = raw.get("Actor") if isinstance(raw.get("Actor"), dict) else {}
-        attrs = actor.get("Attributes") if isinstance(actor.get("Attributes"), dict) else {}
+        actor: dict[str, Any] = raw["Actor"] if isinstance(raw.get("Actor"), dict) else {}
+        attrs: dict[str, Any] = actor["Attributes"] if isinstance(actor.get("Attributes"), dict) else {}
+        actor_id = str(actor.get("ID") or raw.get("id") or "")
+        if etype == "network" and action in ("connect", "disconnect") and "container" not in attrs and (
+            "podId" in attrs or "containerExitCode" in attrs
+        ):
+            # Podman: the actor is the container, "name" its name; the network is not said.
+            return cls(type=etype, action=action, id="", time_nano=int(raw.get("timeNano") or 0), container=actor_id)
         return cls(
             type=etype,
             action=action,
-            id=str(actor.get("ID") or raw.get("id") or ""),
+            id=actor_id,
             name=str(attrs.get("name") or ""),
             time_nano=int(raw.get("timeNano") or 0),
             container=str(attrs.get("container") or "") if etype == "network" else "",
         )
+
+
+_END = object()
 
 
 class EventStream:
@@ -91,22 +133,42 @@ class EventStream:
     Opening subscribes (one request); iterating blocks until the next relevant
     event and ends when the engine goes away. `close` may be called from any
     thread and unblocks the iterator.
+
+    `poll_networks` (seconds; default NETWORK_POLL on Podman, 0 elsewhere): also
+    list the networks that often and report the ones that appeared or went, for
+    an engine that sends no network create/remove events.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, poll_networks: float | None = None) -> None:
         self.engine = engine
         self._stream: Any = None
         self._closed = threading.Event()
+        if poll_networks is None:
+            poll_networks = NETWORK_POLL if engine.info.is_podman else 0.0
+        self.poll_networks = poll_networks
+        self._queue: queue.Queue[Any] | None = None
+        self._known: dict[str, str] = {}
 
     def open(self) -> EventStream:
         self._stream = self.engine.call(
             self.engine.api.events, decode=True, filters={"type": ["network", "container"]}
         )
+        if self.poll_networks > 0:
+            try:
+                self._known = self._list_networks()  # before the caller's first read
+            except Exception:
+                self.close()
+                raise
+            self._queue = queue.Queue()
+            threading.Thread(target=self._pump, name="netui-events", daemon=True).start()
+            threading.Thread(target=self._poll, name="netui-network-poll", daemon=True).start()
         return self
 
-    def __iter__(self) -> Iterator[TopologyEvent]:
-        if self._stream is None:
-            self.open()
+    def _list_networks(self) -> dict[str, str]:
+        raw = self.engine.call(self.engine.api.networks)
+        return {str(n.get("Id") or n.get("Name") or ""): str(n.get("Name") or "") for n in raw or () if isinstance(n, dict)}
+
+    def _events(self) -> Iterator[TopologyEvent]:
         try:
             for raw in self._stream:
                 if self._closed.is_set():
@@ -118,6 +180,42 @@ class EventStream:
             # A broken stream ends like a closed one: the caller reconnects.
             return
 
+    def _pump(self) -> None:
+        assert self._queue is not None
+        try:
+            for ev in self._events():
+                self._queue.put(ev)
+        finally:
+            self._queue.put(_END)
+
+    def _poll(self) -> None:
+        assert self._queue is not None
+        while not self._closed.wait(self.poll_networks):
+            try:
+                now = self._list_networks()
+            except Exception:
+                self._queue.put(_END)  # the engine went away: end like the stream does
+                return
+            for nid, name in now.items():
+                if nid not in self._known:
+                    self._queue.put(TopologyEvent(type="network", action="create", id=nid, name=name, polled=True))
+            for nid, name in self._known.items():
+                if nid not in now:
+                    self._queue.put(TopologyEvent(type="network", action="destroy", id=nid, name=name, polled=True))
+            self._known = now
+
+    def __iter__(self) -> Iterator[TopologyEvent]:
+        if self._stream is None:
+            self.open()
+        if self._queue is None:
+            yield from self._events()
+            return
+        while not self._closed.is_set():
+            item = self._queue.get()
+            if item is _END or self._closed.is_set():
+                return
+            yield item
+
     def close(self) -> None:
         self._closed.set()
         stream, self._stream = self._stream, None
@@ -126,3 +224,5 @@ class EventStream:
                 stream.close()
             except Exception:
                 pass
+        if self._queue is not None:
+            self._queue.put(_END)

@@ -173,12 +173,12 @@ def ensure_local_image(engine: Engine, tag: str = LOCAL_IMAGE, applets: tuple[st
     engine_arch = _ARCH.get(engine.info.arch, engine.info.arch)
     if engine_arch and host_arch != engine_arch:
         raise EngineError(f"cannot build {tag}: this machine's busybox is {host_arch}, the engine runs {engine_arch}")
-    repo, version = split_reference(tag)
+    # The reference whole in "repo", as the docker CLI sends it: Podman's compat API
+    # ignores a separate "tag" (the image would be tagged :latest).
     engine.call(
         engine.api.import_image_from_data,
         rootfs_tar(busybox, applets),
-        repository=repo,
-        tag=version,
+        repository=tag,
         changes=['CMD ["/bin/sh"]', "ENV PATH=/bin", f"LABEL {IMAGE_LABEL}"],
     )
     if not image_exists(engine, tag):

@@ -121,13 +121,11 @@ class RefreshPolicy:
 
     def _mark_dirty(self, event: TopologyEvent) -> None:
         """The containers a read must list again for this event (networks are always read whole)."""
-        if event.type == "container" and event.id:
-            self.dirty.add(event.id)
-        elif event.type == "network" and event.action in ("connect", "disconnect"):
-            if event.container:
-                self.dirty.add(event.container)
-            else:
-                self.want_full = True  # an engine that does not say which container (Podman)
+        ids = event.rereads
+        if ids is None:
+            self.want_full = True  # the event does not say which container
+        else:
+            self.dirty.update(ids)
 
     # -- reads ----------------------------------------------------------------------
     def begin(self, *, full: bool, generation: int, have_snapshot: bool) -> Read | None:

@@ -45,7 +45,7 @@ def render(snap: Snapshot) -> RenderableType:
     parts: list[RenderableType] = []
     e = snap.engine
     title = Text()
-    title.append(f"Docker {clean(e.version) or '?'}", style="bold")
+    title.append(f"{clean(e.product)} {clean(e.version) or '?'}", style="bold")
     title.append(f" at {clean(e.host)}  ·  {len(snap.networks)} networks, {len(snap.containers)} containers")
     parts.append(title)
     for n in snap.networks:

@@ -91,6 +91,7 @@ def network_dict(n: Network, snap: Snapshot) -> dict[str, Any]:
         "labels": dict(n.labels),
         "compose_project": n.compose_project,
         "created": n.created,
+        "synthetic": n.synthetic,
         "containers": [
             {
                 "id": m.container.id,
@@ -145,6 +146,7 @@ def to_dict(snap: Snapshot) -> dict[str, Any]:
             "swarm_manager": e.swarm_manager,
             "network_drivers": list(e.network_drivers),
             "address_pools": None if e.address_pools is None else [{"base": b, "size": n} for b, n in e.address_pools],
+            "product": e.product,
         },
         "networks": [network_dict(n, snap) for n in snap.networks],
         "containers": [container_dict(c, snap) for c in snap.containers],
@@ -179,6 +181,7 @@ def from_dict(data: Any) -> Snapshot:
             swarm_manager=bool(eng.get("swarm_manager", False)),
             network_drivers=tuple(eng.get("network_drivers") or ()),
             address_pools=_pools(eng.get("address_pools")),
+            product=str(eng.get("product") or "Docker"),
         )
         networks = []
         for n in data.get("networks") or []:
@@ -210,6 +213,7 @@ def from_dict(data: Any) -> Snapshot:
                     options=_pairs(n.get("options")),
                     labels=_pairs(n.get("labels")),
                     created=n.get("created", ""),
+                    synthetic=bool(n.get("synthetic")),
                 )
             )
         containers = []

@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from netui.engine.client import Engine, NotFound
-from netui.engine.model import Container, Endpoint, Network, Snapshot
+from netui.engine.model import Container, Endpoint, Network, NetworkIndex, Snapshot, engine_networks
 
 INSPECT_WORKERS = 8
 
@@ -27,8 +27,8 @@ class TopologyReader:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        # container id -> (inspect key, endpoints keyed by network name)
-        self._details: dict[str, tuple[tuple, dict[str, dict[str, Any]]]] = {}
+        # container id -> (inspect key, endpoints keyed by network name, HostConfig.NetworkMode)
+        self._details: dict[str, tuple[tuple, dict[str, dict[str, Any]], str]] = {}
         # container id -> (as listed, as merged with its details): reused while the listing is equal
         self._merged: dict[str, tuple[Container, Container]] = {}
         # container id -> (its raw list entry without "Status", the parsed container)
@@ -50,15 +50,17 @@ class TopologyReader:
         """
         api = self.engine.api
         raw_networks = self.engine.call(api.networks)
-        networks = [Network.from_api(n) for n in raw_networks if isinstance(n, dict)]
-        by_name = {n.name: n.id for n in networks}
+        raw_networks = [n for n in raw_networks if isinstance(n, dict)] if isinstance(raw_networks, list) else []
+        podman = self.engine.info.is_podman
+        networks = list(engine_networks((Network.from_api(n) for n in raw_networks), podman))
+        index = NetworkIndex(networks, podman=podman, listed_members=_listed_members(raw_networks))
         targeted = changed is not None and base is not None
         ids = sorted(set(changed or ()))
         if targeted:
             raw_containers = self.engine.call(api.containers, all=True, filters={"id": ids}) if ids else []
         else:
             raw_containers = self.engine.call(api.containers, all=True)
-        listed, statuses = self._parse(raw_containers, by_name)
+        listed, statuses = self._parse(raw_containers, index)
         if targeted:
             wanted = set(ids)
             listed = [c for c in listed if c.id in wanted]  # the id filter matches prefixes
@@ -85,7 +87,7 @@ class TopologyReader:
                     merged.append(_status(done, statuses))
                     self._merged[c.id] = (c, done)
                     continue
-                done = self._from_cache(c)
+                done = self._from_cache(c, index)
                 if done is not None:
                     merged.append(_status(done, statuses))
                     self._merged[c.id] = (c, done)
@@ -106,7 +108,7 @@ class TopologyReader:
                         # `base` may be the first half of a read whose inspects were still
                         # running when this read began: take their result from the cache,
                         # or ask for them again, rather than carry the gap on.
-                        done = self._from_cache(c)
+                        done = self._from_cache(c, index)
                         if done is not None:
                             c = done
                         else:
@@ -115,9 +117,10 @@ class TopologyReader:
         snap = Snapshot.build(networks, merged, engine=self.engine.info, taken_at=time.time())
         return snap, tuple(pending)
 
-    def _parse(self, raw_containers: Any, by_name: dict[str, str]) -> tuple[list[Container], dict[str, str]]:
+    def _parse(self, raw_containers: Any, index: NetworkIndex) -> tuple[list[Container], dict[str, str]]:
         """Parse list entries, reusing the container parsed last time when its entry is
-        the same but for "Status" ("Up 5 minutes" changes every minute; it is set after)."""
+        the same but for "Status" ("Up 5 minutes" changes every minute; it is set after).
+        Endpoints are joined to this read's networks (which may have changed since)."""
         listed: list[Container] = []
         statuses: dict[str, str] = {}
         for d in raw_containers if isinstance(raw_containers, list) else ():
@@ -130,16 +133,16 @@ class TopologyReader:
             if prev is not None and prev[0] == d:
                 c = prev[1]
             else:
-                c = _with_network_ids(Container.from_api({**d, "Status": status}), by_name)
+                c = Container.from_api({**d, "Status": status})
                 self._raw[cid] = (d, c)
-            listed.append(c)
+            listed.append(index.join(c))
         return listed, statuses
 
-    def _from_cache(self, c: Container) -> Container | None:
+    def _from_cache(self, c: Container, index: NetworkIndex) -> Container | None:
         """The container merged with its cached details, if they are still current (call under the lock)."""
         cached = self._details.get(c.id)
         if cached is not None and cached[0] == c.inspect_key:
-            return _merge(c, cached[1])
+            return _merge(c, cached[1], cached[2], index)
         return None
 
     def forget_gone(self, live: set[str]) -> None:
@@ -149,7 +152,12 @@ class TopologyReader:
 
     @staticmethod
     def _wants_details(c: Container, user_nets: set[str]) -> bool:
-        """Only endpoints on user-defined networks carry aliases and DNS names."""
+        """Only endpoints on user-defined networks carry aliases and DNS names. A container
+        listed without its network mode is inspected for it."""
+        if not c.network_mode:
+            # Listed without its mode (Podman lists none): a container:<x> one is listed with
+            # x's endpoints, a host or none one with none. Only its inspect tells.
+            return True
         return any(e.network_id in user_nets or not e.network_id for e in c.endpoints)
 
     # -- details ------------------------------------------------------------
@@ -158,7 +166,7 @@ class TopologyReader:
         todo = [cid for cid in pending if cid in snap.container_by_id]
         if not todo:
             return snap
-        results: dict[str, dict[str, dict[str, Any]] | None] = {}
+        results: dict[str, tuple[dict[str, dict[str, Any]], str] | None] = {}
         by_id = snap.container_by_id
 
         def inspect(cid: str) -> None:
@@ -167,13 +175,15 @@ class TopologyReader:
             except NotFound:
                 results[cid] = None  # removed since the list call: the next read drops it
                 return
-            nets = ((data.get("NetworkSettings") or {}).get("Networks") or {}) if isinstance(data, dict) else {}
-            details = {str(k): (v or {}) for k, v in nets.items() if isinstance(v, dict) or v is None}
-            results[cid] = details
+            data = data if isinstance(data, dict) else {}
+            nets = (data.get("NetworkSettings") or {}).get("Networks") or {}
+            details = {str(k): (v or {}) for k, v in nets.items() if isinstance(v, dict) or v is None} if isinstance(nets, dict) else {}
+            mode = str((data.get("HostConfig") or {}).get("NetworkMode") or "")
+            results[cid] = (details, mode)
             with self._lock:
                 # Kept as it arrives: if the engine goes away half-way through a large
                 # engine's inspects, the next read goes on from here.
-                self._details[cid] = (by_id[cid].inspect_key, details)
+                self._details[cid] = (by_id[cid].inspect_key, details, mode)
 
         if len(todo) == 1:
             inspect(todo[0])
@@ -186,12 +196,13 @@ class TopologyReader:
                 # On the first error the rest are dropped, not tried one by one.
                 pool.shutdown(wait=True, cancel_futures=True)
         containers = []
+        index = NetworkIndex(snap.networks, podman=snap.engine.is_podman)
         with self._lock:
             for c in snap.containers:
-                details = results.get(c.id)
-                if details is not None:
+                found = results.get(c.id)
+                if found is not None:
                     listed = c
-                    c = _merge(c, details)
+                    c = _merge(c, found[0], found[1], index)
                     self._merged[c.id] = (listed, c)
                 containers.append(c)
         return replace(snap, containers=tuple(containers))
@@ -212,17 +223,30 @@ def _status(c: Container, statuses: dict[str, str]) -> Container:
     return c if status is None or status == c.status else replace(c, status=status)
 
 
-def _with_network_ids(c: Container, by_name: dict[str, str]) -> Container:
-    """A stopped container's listed endpoints have no NetworkID: fill it in from the name."""
-    if all(e.network_id for e in c.endpoints):
-        return c
-    eps = tuple(e if e.network_id or e.network_name not in by_name else replace(e, network_id=by_name[e.network_name])
-                for e in c.endpoints)
-    return replace(c, endpoints=eps)
+def _listed_members(raw_networks: list[dict]) -> dict[str, tuple[str, ...]]:
+    """network id -> ids of the containers its list entry names (Podman 4 fills
+    "Containers" in the list; Docker leaves it empty there)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for n in raw_networks:
+        members = n.get("Containers")
+        nid = str(n.get("Id") or n.get("ID") or n.get("Name") or "")
+        if isinstance(members, dict) and members and nid:
+            out[nid] = tuple(str(k) for k in members)
+    return out
 
 
-def _merge(c: Container, details: dict[str, dict[str, Any]]) -> Container:
-    """A container with aliases, DNS names and static IPs taken from its inspect."""
+def _merge(c: Container, details: dict[str, dict[str, Any]], mode: str = "", index: NetworkIndex | None = None) -> Container:
+    """A container with aliases, DNS names and static IPs taken from its inspect, and its
+    network mode when the list left it out (Podman); then joined again, which places a
+    host or none container on that network."""
+    if mode and not c.network_mode:
+        c = replace(c, network_mode=mode)
+        if c.mode == "container":
+            # Podman lists the stack owner's endpoints under it too (Docker lists none): they
+            # are the owner's, shown through it.
+            c = replace(c, endpoints=())
+        if index is not None:
+            c = index.join(c)
     eps = []
     for e in c.endpoints:
         d = details.get(e.network_name)

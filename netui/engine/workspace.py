@@ -180,7 +180,7 @@ class Workspace:
             if any(n.startswith(self.prefix) for n in names):
                 ids.setdefault(c["Id"])
         # Containers sharing another's stack go first, or the owner cannot be removed.
-        for cid in sorted(ids, key=lambda i: 0 if _shares_stack(listed, i) else 1):
+        for cid in sorted(ids, key=lambda i: 0 if _shares_stack(listed, i, self.engine) else 1):
             try:
                 name = self.engine.call(api.inspect_container, cid)["Name"].lstrip("/")
                 self.engine.call(api.remove_container, cid, force=True, v=True)
@@ -232,11 +232,22 @@ def _port_spec(p: int | str) -> int | tuple[int, str]:
     return int(p)
 
 
-def _shares_stack(listed: Iterable[dict], cid: str) -> bool:
+def _shares_stack(listed: Iterable[dict], cid: str, engine: Engine | None = None) -> bool:
     for c in listed:
         if c.get("Id") == cid:
-            return str((c.get("HostConfig") or {}).get("NetworkMode", "")).startswith("container:")
-    return False
+            host_config = c.get("HostConfig")
+            if isinstance(host_config, dict):
+                return str(host_config.get("NetworkMode", "")).startswith("container:")
+            break
+    if engine is None:
+        return False
+    # Podman lists no HostConfig: only the inspect says (and Podman refuses to remove
+    # a container whose stack another one shares).
+    try:
+        data = engine.call(engine.api.inspect_container, cid)
+    except EngineError:
+        return False
+    return str((data.get("HostConfig") or {}).get("NetworkMode", "")).startswith("container:")
 
 
 def sweep_leftovers(engine: Engine, label: str, value: str, name_prefix: str,
