@@ -29,13 +29,19 @@ def _positive(value: str) -> float:
     return v
 
 
-def _engine_options(p: argparse.ArgumentParser, *, sub: bool) -> None:
+def _engine_options(p: argparse.ArgumentParser, *, sub: bool, several: bool = True) -> None:
     default = argparse.SUPPRESS if sub else None
+    more = " (repeat it to watch several engines)" if several else ""
     p.add_argument(
-        "-H", "--host", default=default, metavar="HOST",
-        help="the engine to use, e.g. unix:///var/run/docker.sock or tcp://host:2376 "
-        "(default: DOCKER_HOST, then the current docker context)",
+        "-H", "--host", default=default, metavar="HOST", action="append",
+        help="the engine to use, e.g. unix:///var/run/docker.sock, tcp://host:2376 (TLS from DOCKER_TLS_VERIFY / "
+        f"DOCKER_CERT_PATH) or ssh://user@host{more} (default: DOCKER_HOST, then the current docker context)",
     )
+    p.add_argument("--context", default=default, metavar="NAME", action="append",
+                   help=f"a docker context by name (`docker context ls`){more}")
+    if several:
+        p.add_argument("--all-contexts", default=argparse.SUPPRESS if sub else False, action="store_true",
+                       help="every docker context (`docker context ls`), each its own engine")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         "map", help="the topology map: as text, or exported as Mermaid, Graphviz DOT or SVG",
         description="Draw who can reach whom, through which network, and what is exposed to the host.",
     )
-    _engine_options(m, sub=True)
+    _engine_options(m, sub=True, several=False)
     m.add_argument("--format", choices=("text", "mermaid", "dot", "svg"), default="text",
                    help="text (the terminal picture, default), mermaid, dot, or svg (the picture as an image)")
     m.add_argument("--network", metavar="NAME", help="only this network and its neighbours (networks its containers bridge to)")
@@ -81,13 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
     m.set_defaults(func=cmd_map)
 
     demo = sub.add_parser("demo", help="build or remove the demo world (labelled netui.demo)")
-    _engine_options(demo, sub=True)
+    _engine_options(demo, sub=True, several=False)
     demo.add_argument("action", choices=("up", "down", "status"))
     demo.add_argument("--image", default=None, help="image for the demo containers (default: the local busybox image)")
     demo.set_defaults(func=cmd_demo)
 
     img = sub.add_parser("image", help="build the local busybox image used by demos and probes (no registry needed)")
-    _engine_options(img, sub=True)
+    _engine_options(img, sub=True, several=False)
     img.set_defaults(func=cmd_image)
     p.set_defaults(func=cmd_tui)
     return p
@@ -97,15 +103,47 @@ def _err(message: str) -> None:
     print(f"netui: {message}", file=sys.stderr)
 
 
+class UsageError(Exception):
+    pass
+
+
+def engine_targets(args: argparse.Namespace) -> list[tuple[str | None, str | None]]:
+    """The engines asked for, as (host, context) pairs: one (None, None) for the default."""
+    targets: list[tuple[str | None, str | None]] = [(h, None) for h in getattr(args, "host", None) or ()]
+    targets += [(None, c) for c in getattr(args, "context", None) or ()]
+    if getattr(args, "all_contexts", False):
+        from docker.context import ContextAPI
+
+        try:
+            names = [c.Name for c in ContextAPI.contexts()]
+        except Exception as exc:
+            from netui.engine.client import EngineError
+
+            raise EngineError(f"cannot list docker contexts: {' '.join(str(exc).split())}") from None
+        targets += [(None, n) for n in names if (None, n) not in targets]
+    seen: list[tuple[str | None, str | None]] = []
+    for t in targets:
+        if t not in seen:
+            seen.append(t)
+    return seen or [(None, None)]
+
+
 def _connect(args: argparse.Namespace):
     from netui.engine.client import Engine
 
-    engine = Engine(getattr(args, "host", None))
+    targets = engine_targets(args)
+    if len(targets) > 1:
+        raise UsageError(f"`netui {args.command}` works on one engine at a time: give one --host or --context")
+    host, context = targets[0]
+    engine = Engine(host, context=context)
     engine.connect()
     return engine
 
 
 def cmd_dump(args: argparse.Namespace) -> int:
+    targets = engine_targets(args)
+    if len(targets) > 1:
+        return _dump_several(args, targets)
     from netui.engine.schema import to_dict
     from netui.engine.topology import TopologyReader
 
@@ -136,6 +174,58 @@ def cmd_dump(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def _dump_several(args: argparse.Namespace, targets: list[tuple[str | None, str | None]]) -> int:
+    """Each engine read at once, side by side; one that fails is reported and does not
+    hold the others back (exit 1 when any failed)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from netui.engine.client import Engine, EngineError
+    from netui.engine.schema import SCHEMA, engine_dict, to_dict
+    from netui.engine.topology import TopologyReader
+
+    def read(target: tuple[str | None, str | None]):
+        host, context = target
+        engine = Engine(host, context=context)
+        try:
+            engine.connect()
+            return engine, TopologyReader(engine).read(), None
+        except EngineError as exc:
+            return engine, None, exc
+        finally:
+            engine.close()
+
+    with ThreadPoolExecutor(max_workers=min(8, len(targets))) as pool:
+        results = list(pool.map(read, targets))
+    failed = [(e, err) for e, _, err in results if err is not None]
+    if args.json:
+        out = {"schema": SCHEMA, "taken_at": _iso_now(), "engines": [
+            to_dict(snap) if snap is not None else {"engine": engine_dict(engine.info), "error": str(err)}
+            for engine, snap, err in results
+        ]}
+        json.dump(out, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        from rich.console import Console
+
+        from netui.engine.render import render
+
+        console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+        for _engine, snap, _failure in results:
+            if snap is not None:
+                console.print(render(snap))
+            console.print()
+    sys.stdout.flush()
+    for engine, err in failed:
+        _err(f"{engine.info.context or engine.info.host or 'the default engine'}: {err}")
+    return EXIT_ENGINE if failed else 0
+
+
+def _iso_now() -> str:
+    from netui.engine.schema import _iso
+
+    return _iso(time.time())
 
 
 def cmd_map(args: argparse.Namespace) -> int:
@@ -224,8 +314,9 @@ def cmd_tui(args: argparse.Namespace) -> int:
     from netui.engine.source import EngineSource, ReplaySource, Source
     from netui.ui.app import NetuiApp
 
-    source: Source = ReplaySource(args.replay) if args.replay else EngineSource(args.host)
-    app = NetuiApp(source, read_only=args.read_only, interval=args.interval, probe_image=args.probe_image)
+    sources: list[Source] = (list(ReplaySource.all(args.replay)) if args.replay
+                             else [EngineSource(host, context=context) for host, context in engine_targets(args)])
+    app = NetuiApp(sources, read_only=args.read_only, interval=args.interval, probe_image=args.probe_image)
     if args.theme:
         if args.theme not in app.available_themes:
             _err(f"unknown theme {args.theme!r}; choose from {', '.join(sorted(app.available_themes))}")
@@ -246,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     except EngineError as exc:
         _err(str(exc))
         return EXIT_ENGINE
-    except SchemaError as exc:
+    except (SchemaError, UsageError) as exc:
         _err(str(exc))
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -115,3 +115,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(getattr(pytest.mark, FOLDER_MARKERS[parts[0]]))
         if "engine" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.engine)
+
+
+from tests.private_engine import private_dockerd  # noqa: E402, F401  (a fixture: a second, private dockerd)

@@ -182,12 +182,13 @@ class Engine:
     threads at once (requests' connection pool).
     """
 
-    def __init__(self, host: str | None = None, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, host: str | None = None, *, context: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.requested_host = host
+        self.context = context  # a docker context by name (`docker context ls`), instead of a host
         self.timeout = timeout
         self.counter = RequestCounter()
         self._api: docker.APIClient | None = None
-        self.info = EngineInfo(host=host or os.environ.get("DOCKER_HOST", ""))
+        self.info = EngineInfo(host=host or ("" if context else os.environ.get("DOCKER_HOST", "")), context=context or "")
 
     @property
     def host(self) -> str:
@@ -203,6 +204,9 @@ class Engine:
     def connect(self) -> EngineInfo:
         """Open the connection and learn the engine's version (2 requests). Raises EngineError."""
         env = resolve_host(self.requested_host)
+        if self.context:
+            env.pop("DOCKER_HOST", None)
+            env["DOCKER_CONTEXT"] = self.context
         base = env.get("DOCKER_HOST", "")
         if not base:
             _check_context(env)
@@ -213,6 +217,10 @@ class Engine:
         except Exception as exc:  # docker-py raises bare DockerException for bad env/contexts
             raise explain(exc, base) from None
         api = client.api
+        if api.base_url.startswith("https://"):
+            # requests would let REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE replace the engine's CA
+            # (DOCKER_CERT_PATH) for every request; the docker CLI trusts the engine's CA only.
+            api.trust_env = False
         base = _display_host(api.base_url, base, env)
         api.hooks["response"].append(self.counter.hook)
         try:
@@ -258,6 +266,7 @@ class Engine:
             network_drivers=drivers,
             address_pools=pools,
             product=product_of(version),
+            context=self.context or "",
         )
         return self.info
 

@@ -616,6 +616,7 @@ class EngineInfo:
     address_pools: tuple[tuple[str, int], ...] | None = None
     product: str = "Docker"
     """Docker, or Podman (its Docker-compatible API): see `is_podman`."""
+    context: str = ""  # the docker context it was reached through, if one was named
 
     @property
     def is_podman(self) -> bool:
@@ -625,7 +626,8 @@ class EngineInfo:
     def label(self) -> str:
         ver = f"{self.product} {self.version}" if self.version else self.product
         api = f" (API {self.api_version})" if self.api_version else ""
-        return f"{self.host} · {ver}{api}"
+        where = f"context {self.context}: {self.host}" if self.context else self.host
+        return f"{where} · {ver}{api}"
 
 
 @dataclass(frozen=True)

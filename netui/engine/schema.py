@@ -130,24 +130,28 @@ def container_dict(c: Container, snap: Snapshot) -> dict[str, Any]:
     }
 
 
+def engine_dict(e: EngineInfo) -> dict[str, Any]:
+    return {
+        "host": e.host,
+        "version": e.version,
+        "api_version": e.api_version,
+        "os": e.os,
+        "arch": e.arch,
+        "name": e.name,
+        "swarm": e.swarm,
+        "swarm_manager": e.swarm_manager,
+        "network_drivers": list(e.network_drivers),
+        "address_pools": None if e.address_pools is None else [{"base": b, "size": n} for b, n in e.address_pools],
+        "product": e.product,
+        "context": e.context,
+    }
+
+
 def to_dict(snap: Snapshot) -> dict[str, Any]:
-    e = snap.engine
     return {
         "schema": SCHEMA,
         "taken_at": _iso(snap.taken_at),
-        "engine": {
-            "host": e.host,
-            "version": e.version,
-            "api_version": e.api_version,
-            "os": e.os,
-            "arch": e.arch,
-            "name": e.name,
-            "swarm": e.swarm,
-            "swarm_manager": e.swarm_manager,
-            "network_drivers": list(e.network_drivers),
-            "address_pools": None if e.address_pools is None else [{"base": b, "size": n} for b, n in e.address_pools],
-            "product": e.product,
-        },
+        "engine": engine_dict(snap.engine),
         "networks": [network_dict(n, snap) for n in snap.networks],
         "containers": [container_dict(c, snap) for c in snap.containers],
     }
@@ -182,6 +186,7 @@ def from_dict(data: Any) -> Snapshot:
             network_drivers=tuple(eng.get("network_drivers") or ()),
             address_pools=_pools(eng.get("address_pools")),
             product=str(eng.get("product") or "Docker"),
+            context=str(eng.get("context") or ""),
         )
         networks = []
         for n in data.get("networks") or []:

@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from netui.engine.client import Engine, EngineError
 from netui.engine.events import EventStream, TopologyEvent
@@ -52,8 +52,8 @@ class EngineSource:
     live = True
     writable = True
 
-    def __init__(self, host: str | None = None, engine: Engine | None = None) -> None:
-        self.engine = engine or Engine(host)
+    def __init__(self, host: str | None = None, engine: Engine | None = None, *, context: str | None = None) -> None:
+        self.engine = engine or Engine(host, context=context)
         self.reader = TopologyReader(self.engine)
         self._streams: set[EventStream] = set()
         self._lock = threading.Lock()
@@ -125,19 +125,40 @@ class ReplaySource:
     live = False
     writable = False
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, data: Any = None) -> None:
         self.path = Path(path)
-        try:
-            data = json.loads(self.path.read_text())
-        except OSError as exc:
-            raise EngineError(f"cannot read {self.path}: {exc.strerror or exc}") from None
-        except ValueError as exc:
-            raise EngineError(f"{self.path} is not JSON: {exc}") from None
+        if data is None:
+            data = self._load(self.path)
+            if isinstance(data, dict) and "engines" in data and "engine" not in data:
+                raise EngineError(f"{self.path} holds {len(data['engines'])} engines: open it with `netui --replay` "
+                                  "(one per engine) or ReplaySource.all")
         try:
             self.snapshot = from_dict(data)
         except SchemaError as exc:
             raise EngineError(f"{self.path}: {exc}") from None
         self._events: list[_NoEvents] = []
+
+    @staticmethod
+    def _load(path: Path) -> Any:
+        try:
+            return json.loads(path.read_text())
+        except OSError as exc:
+            raise EngineError(f"cannot read {path}: {exc.strerror or exc}") from None
+        except ValueError as exc:
+            raise EngineError(f"{path} is not JSON: {exc}") from None
+
+    @classmethod
+    def all(cls, path: str | Path) -> list[ReplaySource]:
+        """Every engine a dump holds: one, or each of a several-engine dump's `engines`
+        (those that could not be read when it was made are left out)."""
+        data = cls._load(Path(path))
+        if isinstance(data, dict) and isinstance(data.get("engines"), list):
+            schema = data.get("schema")
+            engines = [{"schema": schema, **e} for e in data["engines"] if isinstance(e, dict) and "networks" in e]
+            if not engines:
+                raise EngineError(f"{path}: none of its engines could be read when it was made")
+            return [cls(path, e) for e in engines]
+        return [cls(path, data)]
 
     @property
     def description(self) -> str:
