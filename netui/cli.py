@@ -201,7 +201,8 @@ def _dump_several(args: argparse.Namespace, targets: list[tuple[str | None, str 
     failed = [(e, err) for e, _, err in results if err is not None]
     if args.json:
         out = {"schema": SCHEMA, "taken_at": _iso_now(), "engines": [
-            to_dict(snap) if snap is not None else {"engine": engine_dict(engine.info), "error": str(err)}
+            {k: v for k, v in to_dict(snap).items() if k != "schema"} if snap is not None
+            else {"engine": engine_dict(engine.info), "error": str(err)}
             for engine, snap, err in results
         ]}
         json.dump(out, sys.stdout, indent=2, ensure_ascii=False)
