@@ -6,7 +6,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: demo test engine tools podman install demo-down screenshots bench
+.PHONY: demo test lint engine tools podman install demo-down screenshots bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,12 @@ tools:
 podman: install
 	NETUI_PYTHON=$(abspath $(BIN)/python) bash scripts/podman.sh >/dev/null
 
-test: engine tools install podman
+# ruff everywhere; mypy strict on the engine layer (pyproject.toml); the import contract is a test.
+lint: install
+	$(BIN)/ruff check netui tests benchmarks scripts
+	$(BIN)/mypy
+
+test: engine tools install podman lint
 	NETUI_REQUIRE_ENGINE=1 NETUI_REQUIRE_PODMAN=1 $(BIN)/python -m pytest -q
 
 demo: engine install

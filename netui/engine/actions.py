@@ -304,7 +304,8 @@ class Actions:
         if seconds > 0:
             try:
                 res = api.wait(cid, timeout=seconds)
-                code = int(res.get("StatusCode")) if isinstance(res, dict) and res.get("StatusCode") is not None else None
+                status = res.get("StatusCode") if isinstance(res, dict) else None
+                code = int(status) if status is not None else None
             except Exception:
                 code = None  # still running when the time was up (or the wait failed: inspect says)
         try:

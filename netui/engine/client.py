@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import docker
@@ -237,7 +237,6 @@ class Engine:
         # Talk the newest API both sides know, so later fields (DNSNames, EnableIPv4) arrive.
         client_max = docker.constants.DEFAULT_DOCKER_API_VERSION
         api._version = server_api if _version_tuple(server_api) <= _version_tuple(client_max) else client_max
-        swarm, manager, drivers, name, pools = "inactive", False, (), "", ()
         try:
             info = api.info()
             pools = _address_pools(info.get("DefaultAddressPools"))
@@ -278,7 +277,7 @@ class Engine:
                 pass
             self._api = None
 
-    def call(self, fn, *args: Any, **kwargs: Any) -> Any:
+    def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run an API call, turning failures into EngineError."""
         try:
             return fn(*args, **kwargs)

@@ -13,15 +13,16 @@ Everything carries the label netui.demo=1; `down` removes exactly those.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from netui.engine.client import Engine, EngineError, NotFound
 from netui.engine.image import LOCAL_IMAGE, ensure_local_image, image_exists
-from netui.engine.workspace import Workspace
+from netui.engine.workspace import ContainerNetworks, Workspace
 
 DEMO_LABEL = "netui.demo"
 FRONTEND_PORT = 3000
 
-NETWORKS = {
+NETWORKS: dict[str, dict[str, Any]] = {
     "app_network": {},
     "my_custom_network": {},
     "isolated_network": {},
@@ -53,7 +54,7 @@ def _image(engine: Engine, image: str | None) -> str:
             ) from None
 
 
-def _existing(engine: Engine) -> tuple[dict[str, dict], dict[str, dict]]:
+def _existing(engine: Engine) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
     """Networks and containers on the engine by name."""
     api = engine.api
     nets = {n["Name"]: n for n in engine.call(api.networks)}
@@ -64,7 +65,7 @@ def _existing(engine: Engine) -> tuple[dict[str, dict], dict[str, dict]]:
     return nets, conts
 
 
-def _ours(obj: dict) -> bool:
+def _ours(obj: dict[str, Any]) -> bool:
     return (obj.get("Labels") or {}).get(DEMO_LABEL) == "1"
 
 
@@ -86,7 +87,7 @@ def up(engine: Engine, image: str | None = None) -> Iterator[str]:
             if name not in nets:
                 ws.network(name, **opts)
                 yield f"created network {name}"
-        specs = [
+        specs: list[tuple[str, ContainerNetworks, tuple[str, ...], list[str]]] = [
             ("backend", [("app_network", ["api"])], (*SERVE, "8080"), ["8080/tcp"]),
             ("container1", ["my_custom_network"], ("sleep", "86400"), []),
             ("container2", ["my_custom_network"], ("sleep", "86400"), []),
@@ -135,7 +136,7 @@ def _frontend(ws: Workspace, img: str) -> str:
     return f"started frontend on app_network; host port {FRONTEND_PORT} is taken, published on http://127.0.0.1:{host_port}/ instead"
 
 
-def _ensure_running(engine: Engine, c: dict) -> None:
+def _ensure_running(engine: Engine, c: dict[str, Any]) -> None:
     if c.get("State") != "running":
         engine.call(engine.api.start, c["Id"])
 

@@ -55,7 +55,7 @@ class EngineSource:
     def __init__(self, host: str | None = None, engine: Engine | None = None, *, context: str | None = None) -> None:
         self.engine = engine or Engine(host, context=context)
         self.reader = TopologyReader(self.engine)
-        self._streams: set[EventStream] = set()
+        self._streams: set[Events] = set()
         self._lock = threading.Lock()
 
     @property
@@ -90,7 +90,7 @@ class EngineSource:
 
     def forget_stream(self, stream: Events) -> None:
         with self._lock:
-            self._streams.discard(stream)  # type: ignore[arg-type]
+            self._streams.discard(stream)
 
     @property
     def open_streams(self) -> int:

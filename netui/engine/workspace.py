@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from netui.engine.client import Engine, EngineError, NotFound
 from netui.engine.model import parse_time
@@ -66,7 +67,7 @@ class Workspace:
             labels={**(labels or {}), **self.labels},
             check_duplicate=True,
         )
-        nid = res["Id"]
+        nid = str(res["Id"])
         self.networks.append(nid)
         return nid
 
@@ -117,7 +118,7 @@ class Workspace:
             hostname=hostname,
             stop_signal="SIGKILL",
         )
-        cid = res["Id"]
+        cid = str(res["Id"])
         self.containers.append(cid)
         for net, aliases in nets[1:] if not network_mode else ():
             self.engine.call(api.connect_container_to_network, cid, net, aliases=list(aliases) or None)
@@ -232,7 +233,7 @@ def _port_spec(p: int | str) -> int | tuple[int, str]:
     return int(p)
 
 
-def _shares_stack(listed: Iterable[dict], cid: str, engine: Engine | None = None) -> bool:
+def _shares_stack(listed: Iterable[dict[str, Any]], cid: str, engine: Engine | None = None) -> bool:
     for c in listed:
         if c.get("Id") == cid:
             host_config = c.get("HostConfig")

@@ -7,6 +7,8 @@ disabled and the command preview says so. The list follows live changes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.fuzzy import FuzzySearch
@@ -23,7 +25,7 @@ from netui.ui.screens.form_screen import FormScreen
 _SEARCH = FuzzySearch()
 
 
-def ranked(query: str, containers: list[Container]) -> list[tuple[Container, tuple[int, ...]]]:
+def ranked(query: str, containers: list[Container]) -> list[tuple[Container, Sequence[int]]]:
     """The containers whose name matches the query, best first, with the matched offsets."""
     query = "".join(query.split())
     if not query:

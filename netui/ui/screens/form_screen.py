@@ -102,7 +102,7 @@ class FormScreen(ModalScreen[str | None]):
         cmd = Text("$ ", style="dim")
         cmd.append(clean(command_text(spec.argv())), style="bold")
         self.query_one("#form-command", Static).update(cmd)
-        for err_widget in self.query(".form-field-error"):
+        for err_widget in self.query(".form-field-error").results(Static):
             name = (err_widget.id or "")[4:]
             mine = [e for e in errors if e.field == name]
             visible = bool(mine) and (self.submitted or name in self.touched)

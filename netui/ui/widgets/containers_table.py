@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
+from functools import partial
 
 from rich.text import Text
 from textual.binding import Binding
@@ -75,7 +76,7 @@ class ContainersTable(KeyedTable):
             others = tuple(n.name for n in snap.networks_of(m.container) if n.id != net.id)
             return (m.container, m.endpoint, m.via.name if m.via else None, net.driver, net.has_dns, net.is_default_bridge, others)
 
-        self.sync(self.cached_rows((m.key, ident(m), lambda m=m: self.row(snap, net, m)) for m in members), flash=flash)
+        self.sync(self.cached_rows((m.key, ident(m), partial(self.row, snap, net, m)) for m in members), flash=flash)
         total = len(snap.members(net.id))
         shown = f"{len(members)}" if len(members) == total else f"{len(members)} of {total}"
         self.set_titles(Text.assemble("Containers on ", (clean(net.name, 60), "bold"), f" ({shown})"), _explain(net))
