@@ -8,6 +8,7 @@ the parsers never assume a key is present or of the right type.
 from __future__ import annotations
 
 import ipaddress
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Iterable, Mapping
@@ -482,6 +483,16 @@ def _port_order(p: Port) -> tuple:
     return (p.container_port, p.protocol, p.host_port or 0, p.host_ip)
 
 
+HIDE_HOST_ENV = "NETUI_HIDE_ENGINE_ADDRESS"
+
+
+def shown_host(host: str) -> str:
+    """The engine's address as netui shows it: withheld ("") where the screen goes to other
+    people's browsers (`netui serve` sets NETUI_HIDE_ENGINE_ADDRESS in its sessions), since
+    it can be a socket path, a user name (ssh://user@host) or an inside address."""
+    return "" if os.environ.get(HIDE_HOST_ENV) else host
+
+
 @dataclass(frozen=True)
 class EngineInfo:
     host: str = ""
@@ -498,7 +509,8 @@ class EngineInfo:
     def label(self) -> str:
         ver = f"Docker {self.version}" if self.version else "Docker"
         api = f" (API {self.api_version})" if self.api_version else ""
-        return f"{self.host} · {ver}{api}"
+        host = shown_host(self.host)
+        return f"{host} · {ver}{api}" if host else f"{ver}{api}"
 
 
 @dataclass(frozen=True)
