@@ -39,7 +39,15 @@ def state(app) -> dict:
         "state": getattr(app, "state", None),
         "networks": len(snap.networks) if snap is not None else None,
         "size": [app.size.width, app.size.height],
+        "status_bg": _background(app, "#status"),  # what the browser should paint on the status line
     }
+
+
+def _background(app, selector: str) -> str | None:
+    try:
+        return app.screen_stack[0].query_one(selector).background_colors[1].hex
+    except Exception:
+        return None
 
 
 def install(app, directory: str) -> None:
