@@ -16,11 +16,12 @@ Then measures, and removes exactly what it made.
  5. cold start to a populated screen (new process each time)
  6. key to screen with ~1000 containers listed (cursor move, filter keystroke)
  7. connectivity matrix of a 20-container network (380 pairs)
+ 8. `netui serve` with 1, 2, 4 idle browser sessions (benchmarks/serve_bench.py)
 
 Traffic goes only to the benchmark's own containers and to loopback.
 
     .venv/bin/python benchmarks/run.py [--networks 40 --containers 400 --stopped 600]
-                                       [--only read,refresh,idle,event,cold,keys,matrix] [--repeat 5]
+                                       [--only read,refresh,idle,event,cold,keys,matrix,serve] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -409,7 +410,7 @@ def main() -> None:
     ap.add_argument("--event-tries", type=int, default=50)
     ap.add_argument("--sen", metavar="EXE", help="also measure sen (https://github.com/TomasTomecek/sen) idle in "
                     "the same scenario: the path of its executable (scripts/peers.sh installs it)")
-    ap.add_argument("--only", default="read,refresh,idle,event,cold,keys,matrix")
+    ap.add_argument("--only", default="read,refresh,idle,event,cold,keys,matrix,serve")
     args = ap.parse_args()
     only = set(args.only.split(","))
     engine = Engine()
@@ -451,6 +452,11 @@ def main() -> None:
         if "matrix" in only:
             print("7. matrix", flush=True)
             result["matrix"] = bench_matrix(engine, scenario, max(1, args.repeat // 2))
+        if "serve" in only:
+            print("8. netui serve: idle browser sessions", flush=True)
+            from benchmarks.serve_bench import bench_serve
+
+            result["serve"] = bench_serve(args.idle_seconds)
     finally:
         scenario.remove()
     RESULTS.mkdir(parents=True, exist_ok=True)
