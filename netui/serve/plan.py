@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 SERVE_ONLY = frozenset({"bind", "port", "max_sessions", "allow_writes"})
 NOT_FORWARDED = frozenset({"help", "version", "command", "func"})
 
-from netui.engine.model import HIDE_HOST_ENV  # set in every session: the engine's address is not drawn
-
 
 class ServeError(Exception):
     """Bad `netui serve` usage, worded for the user."""

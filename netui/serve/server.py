@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import secrets
 import signal
 import socket
@@ -31,9 +30,10 @@ from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 
+from netui.engine.model import HIDE_HOST_ENV
 from netui.serve.gate import SessionGate
 from netui.serve.page import FULL_TERMINAL_MESSAGE, app_page, full_page, refused_host_page
-from netui.serve.plan import HIDE_HOST_ENV, ServePlan, is_loopback
+from netui.serve.plan import ServePlan, is_loopback
 
 STATIC = Path(__import__("textual_serve").__file__).parent / "static"
 DRIVER = "netui.ui.web_driver:ServedDriver"

@@ -6,7 +6,6 @@ on the real engine, driven over its websocket the way the page's xterm.js drives
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import re
@@ -205,6 +204,18 @@ class WsSession:
                 raise AssertionError(f"{needle!r} never arrived (closed={self.closed.is_set()}, got {bytes(self.data[-300:])!r})")
             await asyncio.sleep(0.05)
 
+    async def wait_quiet(self, quiet: float = 0.5, timeout: float = 30.0) -> None:
+        """Until nothing new has arrived for `quiet` seconds."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        size, since = len(self.data), loop.time()
+        while loop.time() - since < quiet:
+            if loop.time() > deadline:
+                raise AssertionError("the screen kept changing")
+            await asyncio.sleep(0.05)
+            if len(self.data) != size:
+                size, since = len(self.data), loop.time()
+
     async def close(self) -> None:
         await self.ws.close()
         await self.reader
@@ -249,7 +260,7 @@ async def test_page_answers_on_loopback_and_shows_no_engine_address_environment_
         pid = await new_session(served)
         await wait_state(served, pid, loaded, "the session's first topology")
         await ws.wait_for_bytes(b"(API ")  # the status line is drawn: "Docker 20.10 (API 1.41)"
-        await asyncio.sleep(0.5)
+        await ws.wait_quiet()  # and the rest of the screen
         shown = page + bytes(ws.data).decode("utf-8", "replace")
         sock = host.split("://", 1)[-1]
         forbidden = {host, sock, os.path.basename(sock), secret, sys.executable, sys.prefix, os.getcwd(), os.path.expanduser("~")}
@@ -269,7 +280,7 @@ async def test_the_visitor_past_the_cap_is_refused_with_a_page_that_says_so(serv
     assert status == 503 and headers.get("Retry-After") == "10"  # ...so the next visitor is told
     assert "session limit is reached" in body and "1 session" in body and 'http-equiv="refresh"' in body
 
-    await asyncio.sleep(0)  # the reserved page never opens its session; a websocket without a ticket is refused too
+    # The reserved page never opens its session; a websocket without a ticket is refused too.
     refused = await WsSession.open(served, None)
     await asyncio.wait_for(refused.closed.wait(), 10)
     assert b"session limit is reached" in refused.data and refused.ws.close_code == 1013
@@ -339,10 +350,10 @@ async def test_writes_on_loopback_but_none_beyond_it_without_allow_writes(served
         s = await _focus_networks(shared, ws, pid)
         assert s["read_only"] and s["write_keys"] == [] and s["writes_allowed"] == []
         assert s["theme"] == "textual-light"  # the other options reach the session
-        await ws.keys("n", "d", "c", "P")
-        await asyncio.sleep(1.0)
-        s = served_state = shared.state(pid)
-        assert s["screens"] == 1 and s["screen"] == "Screen", served_state
+        row = s["row"]
+        await ws.keys("n", "d", "c", "P", "j")  # keys are read in order: once j has moved the row, the rest were read
+        s = await wait_state(shared, pid, lambda s: s["row"] != row, "j after the write keys")
+        assert s["screens"] == 1 and s["screen"] == "Screen", s
     finally:
         await ws.close()
 
