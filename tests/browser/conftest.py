@@ -33,7 +33,11 @@ def _missing(why: str):
 
 
 def chromium_binary() -> str | None:
-    for c in (os.environ.get("NETUI_CHROMIUM"), "/usr/lib/chromium/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+    """NETUI_CHROMIUM when set (and then only it), else Debian's chromium."""
+    chosen = os.environ.get("NETUI_CHROMIUM")
+    if chosen:
+        return chosen if os.access(chosen, os.X_OK) else None
+    for c in ("/usr/lib/chromium/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
         if c and os.access(c, os.X_OK):
             return c
     return None
@@ -44,7 +48,8 @@ def browser_context():
     """A fresh Chromium profile (its own --user-data-dir), removed afterwards."""
     binary = chromium_binary()
     if binary is None:
-        _missing("chromium is not installed")
+        chosen = os.environ.get("NETUI_CHROMIUM")
+        _missing(f"NETUI_CHROMIUM={chosen} is not an executable" if chosen else "chromium is not installed")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
