@@ -1,16 +1,16 @@
 # The two set-up commands for a fresh machine (Debian/Ubuntu, as root when no engine runs):
 #   make demo   start an engine if none answers, install netui, build the demo world, open netui on it
 #   make test   start an engine if none answers, install netui with its test tools, start netui's
-#               Podman service beside it (scripts/podman.sh), run every test
+#               Podman service beside it (scripts/podman.sh), chromium for the browser test, run every test
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint engine tools podman install demo-down screenshots bench
+.PHONY: demo test lint engine tools podman browser install demo-down screenshots bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[test,serve,browser]'
 	touch $@
 
 install: $(BIN)/.installed
@@ -34,7 +34,10 @@ lint: install
 	$(BIN)/ruff check netui tests benchmarks scripts
 	$(BIN)/mypy
 
-test: engine tools install podman lint
+browser: install
+	bash scripts/browser.sh $(BIN)/python
+
+test: engine tools install podman browser lint
 	NETUI_REQUIRE_ENGINE=1 NETUI_REQUIRE_PODMAN=1 $(BIN)/python -m pytest -q
 
 demo: engine install

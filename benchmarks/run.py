@@ -17,11 +17,12 @@ Then measures, and removes exactly what it made.
  5b. a new network on screen: `docker network create` → its name drawn (netui, lazydocker)
  6. key to screen with ~1000 containers listed (cursor move, filter keystroke)
  7. connectivity matrix of a 20-container network (380 pairs)
+ 8. `netui serve` with 1, 2, 4 idle browser sessions (benchmarks/serve_bench.py)
 
 Traffic goes only to the benchmark's own containers and to loopback.
 
     .venv/bin/python benchmarks/run.py [--networks 40 --containers 400 --stopped 600 | --size 3000]
-                                       [--only read,refresh,idle,event,cold,newnet,keys,matrix] [--repeat 5]
+                                       [--only read,refresh,idle,event,cold,newnet,keys,matrix,serve] [--repeat 5]
                                        [--sen EXE] [--lazydocker EXE]
 
 Peers (other Docker TUIs) run in the same scenario and run, on the engine's socket
@@ -599,7 +600,7 @@ def main() -> None:
     ap.add_argument("--size", type=int, metavar="N", help="N containers in all, 40 %% running and 60 %% stopped, as "
                     "400 + 600 make the 1000 point (--size 3000: 1200 + 1800); overrides --containers and --stopped")
     ap.add_argument("--network-tries", type=int, default=20, help="creates for \"a new network on screen\" (newnet)")
-    ap.add_argument("--only", default="read,refresh,idle,event,cold,newnet,keys,matrix")
+    ap.add_argument("--only", default="read,refresh,idle,event,cold,newnet,keys,matrix,serve")
     args = ap.parse_args()
     if args.size is not None:
         args.containers = round(args.size * 0.4)
@@ -652,6 +653,11 @@ def main() -> None:
         if "matrix" in only:
             print("7. matrix", flush=True)
             result["matrix"] = bench_matrix(engine, scenario, max(1, args.repeat // 2))
+        if "serve" in only:
+            print("8. netui serve: idle browser sessions", flush=True)
+            from benchmarks.serve_bench import bench_serve
+
+            result["serve"] = bench_serve(args.idle_seconds)
     finally:
         scenario.remove()
         for p in peers:

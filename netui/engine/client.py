@@ -17,7 +17,7 @@ import docker
 import docker.errors
 import requests.exceptions
 
-from netui.engine.model import EngineInfo
+from netui.engine.model import EngineInfo, shown_host
 
 MIN_API_VERSION = (1, 40)  # Docker 19.03; Debian 12 ships 20.10 (API 1.41)
 DEFAULT_TIMEOUT = 15
@@ -96,7 +96,9 @@ def explain(exc: BaseException, host: str) -> EngineError:
     """Turn anything raised while talking to the engine into one line a user understands."""
     if isinstance(exc, EngineError):
         return exc
-    where = host or "the Docker engine"
+    hidden = bool(host) and not shown_host(host)
+    host = shown_host(host)
+    where = host or ("the configured address" if hidden else "the Docker engine")
     sock = _socket_path(host)
     if isinstance(exc, docker.errors.NotFound):
         return NotFound(api_error_text(exc))
@@ -230,7 +232,7 @@ class Engine:
         server_api = str(version.get("ApiVersion") or "")
         if _version_tuple(server_api) < MIN_API_VERSION:
             raise EngineError(
-                f"the engine at {base} speaks API {server_api or 'unknown'}, which is too old: "
+                f"the engine at {shown_host(base) or 'the Docker host'} speaks API {server_api or 'unknown'}, which is too old: "
                 f"netui needs API {MIN_API_VERSION[0]}.{MIN_API_VERSION[1]} or newer (Docker 19.03+)",
                 kind="too-old",
             )

@@ -8,6 +8,7 @@ the parsers never assume a key is present or of the right type.
 from __future__ import annotations
 
 import ipaddress
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -598,6 +599,14 @@ class NetworkIndex:
                 changed = True
             eps.append(e)
         return replace(c, endpoints=tuple(eps)) if changed else c
+HIDE_HOST_ENV = "NETUI_HIDE_ENGINE_ADDRESS"
+
+
+def shown_host(host: str) -> str:
+    """The engine's address as netui shows it: withheld ("") where the screen goes to other
+    people's browsers (`netui serve` sets NETUI_HIDE_ENGINE_ADDRESS in its sessions), since
+    it can be a socket path, a user name (ssh://user@host) or an inside address."""
+    return "" if os.environ.get(HIDE_HOST_ENV) else host
 
 
 @dataclass(frozen=True)
@@ -626,8 +635,9 @@ class EngineInfo:
     def label(self) -> str:
         ver = f"{self.product} {self.version}" if self.version else self.product
         api = f" (API {self.api_version})" if self.api_version else ""
-        where = f"context {self.context}: {self.host}" if self.context else self.host
-        return f"{where} · {ver}{api}"
+        host = shown_host(self.host)
+        where = f"context {self.context}: {host}" if self.context else host
+        return f"{where} · {ver}{api}" if where else f"{ver}{api}"
 
 
 @dataclass(frozen=True)

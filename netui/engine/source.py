@@ -57,6 +57,7 @@ class EngineSource:
         self.reader = TopologyReader(self.engine)
         self._streams: set[Events] = set()
         self._lock = threading.Lock()
+        self._closed = False
 
     @property
     def description(self) -> str:
@@ -85,7 +86,14 @@ class EngineSource:
     def open_events(self) -> EventStream:
         stream = EventStream(self.engine).open()
         with self._lock:
-            self._streams.add(stream)
+            closed = self._closed
+            if not closed:
+                self._streams.add(stream)
+        if closed:
+            # Opened while the app quit: nobody would close it, and its worker thread
+            # would block the process's exit until the engine's next event.
+            stream.close()
+            raise EngineError("netui is closing")
         return stream
 
     def forget_stream(self, stream: Events) -> None:
@@ -99,6 +107,7 @@ class EngineSource:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             streams, self._streams = set(self._streams), set()
         for s in streams:
             s.close()

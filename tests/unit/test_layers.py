@@ -5,6 +5,8 @@
 - netui.map (the map's graph, layout and exports): pure: no Textual, no docker-py,
   nothing of netui.ui; it reads the model only.
 - netui.ui (the Textual app): never docker-py or requests: it talks to the engine layer.
+- netui.serve (the web server of `netui serve`): aiohttp and textual-serve, never the
+  Textual UI itself (sessions are processes) nor docker-py.
 - netui.cli: imports nothing heavy at module level (each command imports what it uses).
 - No sub-package is left out: a new one must be given its rules here.
 """
@@ -24,6 +26,8 @@ FORBIDDEN = {
     "engine": ("textual", "netui.ui", "netui.map"),
     "map": ("textual", "docker", "requests", "netui.ui"),
     "ui": ("docker", "requests", "paramiko"),
+    # the web server: spawns sessions; no Textual UI and no engine calls of its own
+    "serve": ("docker", "requests", "netui.ui", "netui.map"),
 }
 TOP_LEVEL = {
     "text.py": ("textual", "docker", "netui.ui", "netui.map"),
