@@ -31,7 +31,7 @@ def state(app) -> dict:
         "screens": len(app.screen_stack),
         "focused": focused.id if focused is not None else None,
         "row": getattr(focused, "current_key", None),
-        "network": getattr(app, "selected_network", None),
+        "network": app.explorer.selected_network,
         "read_only": getattr(app, "read_only", None),
         "write_keys": sorted(k for k, action in live_keys.items() if action in WRITE_ACTIONS),
         "writes_allowed": sorted(a for a in WRITE_ACTIONS if app.check_action(a, ())),

@@ -148,7 +148,7 @@ def test_netui_draws_in_chromium_and_its_keys_reach_the_app(browser_context, ser
     img2 = Image(tab.settled(unlike=before))
     assert img2.differing(Image(before)) > 1000  # a dialog over the panes
     tab.press("Escape")
-    served.wait_state(pid, lambda s: s["screen"] == "Screen" and s["screens"] == 1, "the form closed")
+    served.wait_state(pid, lambda s: s["screen"] == "ExplorerScreen" and s["screens"] == 1, "the form closed")
 
     # Nothing about the server's machine reached the browser: not in the page, not on the screen.
     shown = tab.page.content() + bytes(tab.received).decode("utf-8", "replace")
@@ -176,7 +176,7 @@ def test_shared_beyond_loopback_the_room_reads_only_and_the_cap_turns_the_next_v
         tab_row = st["row"]
         first.press("n", "d", "P", "j")
         st = served.wait_state(pid, lambda s: s["row"] != tab_row, "j after the write keys")
-        assert st["screens"] == 1 and st["screen"] == "Screen", st
+        assert st["screens"] == 1 and st["screen"] == "ExplorerScreen", st
         img = Image(first.settled())
         painted = status_colour(img, first.cell_height(st["size"][1]))
         assert close(painted, hex_rgb(st["status_bg"])) and luminance(painted) > 0.6, (painted, st["status_bg"])

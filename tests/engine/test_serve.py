@@ -60,7 +60,7 @@ def test_every_explorer_option_reaches_the_sessions():
     """Each option of `netui` itself, set to a non-default value, is on a session's command
     line, whether given before or after `serve`; the serve-only options are not."""
     parser = build_parser()
-    values = {"host": "tcp://198.18.0.9:2375", "interval": 7.5, "probe_image": "img:1", "theme": "nord"}
+    values = {"host": "tcp://198.18.0.9:2375", "context": "staging", "interval": 7.5, "probe_image": "img:1", "theme": "nord"}
     own = [a for a in parser._actions if a.option_strings and a.dest not in ("help", "version")]
     assert {a.dest for a in own} >= {"host", "read_only", "interval", "probe_image", "replay", "theme"}
     for action in own:
@@ -72,6 +72,9 @@ def test_every_explorer_option_reaches_the_sessions():
             args = parser.parse_args(argv)
             opts = session_options(args, parser)
             assert opts == given, (argv, opts)
+    # Several engines: every one of them, in order.
+    args = parser.parse_args(["serve", "-H", "unix:///a.sock", "-H", "tcp://198.18.0.9:2375", "--context", "b"])
+    assert session_options(args, parser) == ["--host", "unix:///a.sock", "--host", "tcp://198.18.0.9:2375", "--context", "b"]
     args = parser.parse_args(["serve", "--port", "9", "--bind", "127.0.0.2", "--max-sessions", "2", "--allow-writes"])
     assert session_options(args, parser) == []
 
@@ -353,7 +356,7 @@ async def test_writes_on_loopback_but_none_beyond_it_without_allow_writes(served
         row = s["row"]
         await ws.keys("n", "d", "c", "P", "j")  # keys are read in order: once j has moved the row, the rest were read
         s = await wait_state(shared, pid, lambda s: s["row"] != row, "j after the write keys")
-        assert s["screens"] == 1 and s["screen"] == "Screen", s
+        assert s["screens"] == 1 and s["screen"] == "ExplorerScreen", s
     finally:
         await ws.close()
 

@@ -83,6 +83,9 @@ class ExplorerScreen(Screen[None]):
         self.containers.border_title = "Containers"
         self.ports.border_title = "Published ports"
         self.details.show_nothing("Connecting to the engine…")
+        # Not only AUTO_FOCUS: Textual skips it while the app itself has no focus (a
+        # browser session before its tab is focused), and the keys must land somewhere.
+        self.networks.focus()
         self.app.explorer_ready()  # type: ignore[attr-defined]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
