@@ -124,17 +124,21 @@ class NetuiApp(App[int]):
             conn.start()
 
     def on_unmount(self) -> None:
-        for conn in self.connections:
-            conn.close()
+        closers = [t for t in (conn.close() for conn in self.connections) if t is not None]
+        deadline = time.monotonic() + 5  # one deadline for every engine, not 5 s each
+        for t in closers:
+            t.join(timeout=max(0.0, deadline - time.monotonic()))
 
     def switch_to(self, index: int) -> None:
         """Show another engine: its topology, its actions and probes."""
         if not 0 <= index < len(self.connections) or self.connections[index] is self.connection:
             return
-        self.connection = self.connections[index]
-        self.explorer.status.set(read_only=self.connection.read_only)
-        self.explorer.switch_engine(self.connection.snapshot)
-        self._show_engines()
+        conn = self.connection = self.connections[index]
+        self.explorer.status.set(read_only=conn.read_only)
+        self.explorer.switch_engine(conn.snapshot)
+        self.connection_state_changed(conn)  # its state, detail and staleness, not the last engine's
+        if conn.snapshot is None and conn.detail:
+            self.explorer.show_unreachable(conn.detail)
         self.refresh_bindings()
 
     # -- what may run -------------------------------------------------------------------
@@ -175,6 +179,8 @@ class NetuiApp(App[int]):
         if conn.active:
             stale = conn.state in ("disconnected", "reconnecting") and conn.snapshot is not None
             for screen in self.screen_stack:
+                if not screen.is_mounted:
+                    continue  # (composed a moment later, from the app's state)
                 set_stale = getattr(screen, "set_stale", None)
                 if set_stale is not None:
                     set_stale(stale)
@@ -247,7 +253,7 @@ class NetuiApp(App[int]):
             self.explorer.show_snapshot(msg.snapshot, flash=flash)
             for screen in self.screen_stack[1:]:
                 update = getattr(screen, "update_snapshot", None)
-                if update is not None:
+                if update is not None and screen.is_mounted:
                     update(msg.snapshot)
         conn.applied(msg, started)
 
@@ -267,4 +273,4 @@ class NetuiApp(App[int]):
         from netui.ui.commands import system_commands
 
         yield from super().get_system_commands(screen)
-        yield from system_commands(self)
+        yield from system_commands(self, screen)

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
+from textual.screen import Screen
 
 from netui.ui.widgets.containers_table import ContainersTable
 from netui.ui.widgets.keyed_table import KeyedTable
@@ -35,15 +36,19 @@ EXPLORER_COMMANDS = (
     ("Remove network", "Remove the highlighted network, asking first", "remove_network", "d"),
     ("Prune unused networks", "Remove user networks no container uses, asking first", "prune_networks", "P"),
     ("Run a container here", "Start a container on the highlighted network", "run_container", "R"),
+    ("Topology map", "Who reaches whom, through which network, what is exposed", "map", "v"),
+    ("Engines", "The engines netui watches: switch to another", "switch_engine", "e"),
 )
 PANES = ("networks", "containers", "ports", "details")
 
 
-def system_commands(app: NetuiApp) -> Iterable[SystemCommand]:
+def system_commands(app: NetuiApp, screen: Screen) -> Iterable[SystemCommand]:
+    yield SystemCommand("Toggle light / dark theme", "Switch between textual-light and textual-dark", app.action_toggle_dark)
     explorer = app.explorer
+    if screen is not explorer:
+        return  # the panes' commands act on the panes: not from the map or a dialog over them
     yield SystemCommand("Clear filter", "Show everything again (Esc)", lambda: explorer.set_filter(""))
     yield SystemCommand("Show keys", "Every key binding (?)", app.action_help)
-    yield SystemCommand("Toggle light / dark theme", "Switch between textual-light and textual-dark", app.action_toggle_dark)
     for title, text, action, key in EXPLORER_COMMANDS:
         if app.check_action(action, ()):
             yield SystemCommand(title, f"{text} ({key})", getattr(explorer, f"action_{action}"))

@@ -211,6 +211,10 @@ async def test_prune_confirmation_follows_live_changes():
         await wait_for(pilot, lambda: "zz-unused0 is now used by late: left out" in screen_text(app), what="the dialog following")
         assert "zz-unused0" not in app.screen.current.body.plain
         assert "Remove 1" in screen_text(app)
+        # What y would do changed under the user: the first y only acknowledges it.
+        await pilot.press("y")
+        await wait_for(pilot, lambda: "press y or Remove 1 again" in screen_text(app), what="the acknowledgement")
+        assert source.fake_actions.performed == [] and isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         await wait_for(pilot, lambda: app.screen is app.explorer)
         assert source.fake_actions.performed == [PruneSpec(("zz-unused1",), ("zz-1",))]

@@ -123,8 +123,11 @@ class ExplorerScreen(Screen[None]):
         if snap is not None:
             self.show_snapshot(snap, flash=False)
         else:
+            self.networks.set_titles("Networks", "")
+            self.containers.set_titles("Containers", "")
+            self.ports.set_titles("Published ports", "")
             self.details.show_nothing("Connecting to this engine…")
-            self.status.set(networks=0, containers=0)
+            self.status.set(networks=0, containers=0, updated=0.0)
 
     def action_switch_engine(self) -> None:
         from netui.ui.screens.engine_screen import EngineScreen

@@ -80,6 +80,7 @@ class MatrixScreen(ModalScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.prober = self.app.prober  # type: ignore[attr-defined]  # the engine's it was opened for
         self.action_start()
 
     def on_resize(self) -> None:
@@ -131,9 +132,8 @@ class MatrixScreen(ModalScreen[None]):
 
     @work(thread=True, group="matrix", exit_on_error=False, description="run the matrix")
     def _run_matrix(self, snap: Snapshot, network: Network, extra: Network | None, cancel: threading.Event) -> None:
-        prober = self.app.prober  # type: ignore[attr-defined]
         try:
-            result = prober.matrix(snap, network, extra=extra, cancel=cancel,
+            result = self.prober.matrix(snap, network, extra=extra, cancel=cancel,
                                    on_cell=lambda cell, n, total: self.post_message(MatrixCellDone(cell, n, total)))
         except Exception as exc:
             self.post_message(MatrixFinished(None, str(explain(exc, ""))))

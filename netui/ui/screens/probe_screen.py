@@ -68,6 +68,7 @@ class ProbeScreen(ModalScreen[None]):
         return title
 
     def on_mount(self) -> None:
+        self.prober = self.app.prober  # type: ignore[attr-defined]  # the engine's it was opened for
         self.query_one("#err-target", Static).display = False
         ol = self.query_one("#f-targets", OptionList)
         for c, label in self.suggestions():
@@ -161,9 +162,8 @@ class ProbeScreen(ModalScreen[None]):
 
     @work(thread=True, group="probe", exit_on_error=False, description="run probes")
     def _probe(self, snap: Snapshot, source: Container, target: str, checks: tuple[str, ...], cancel: threading.Event) -> None:
-        prober = self.app.prober  # type: ignore[attr-defined]
         try:
-            result = prober.probe(snap, source, target, checks=checks, cancel=cancel,
+            result = self.prober.probe(snap, source, target, checks=checks, cancel=cancel,
                                   on_check=lambda c: self.post_message(ProbeCheckDone(c)))
         except Exception as exc:
             self.post_message(ProbeFinished(None, str(explain(exc, ""))))
