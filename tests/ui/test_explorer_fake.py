@@ -322,3 +322,16 @@ async def test_renamed_probe_source_is_probed_under_its_new_name():
         await wait_for(pilot, lambda: "Test connectivity from renamed1" in screen_text(app), what="the new name")
         await pilot.press(*"container2", "enter")
         await wait_for(pilot, lambda: source.fake_prober.asked == [("renamed1", "container2")])
+
+
+async def test_slash_from_the_narrow_details_filters():
+    """80x24: Enter twice shows a container's details in place of the tables; / there
+    goes back to the tables and filters (the typed text is not lost)."""
+    app = NetuiApp(FakeSource())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("enter", "enter")
+        await wait_for(pilot, lambda: app.explorer.has_class("-show-details"))
+        await pilot.press("slash", *"loner")
+        await wait_for(pilot, lambda: app.explorer.query_text.text == "loner", what="the filter typed")
+        assert not app.explorer.has_class("-show-details")

@@ -230,6 +230,9 @@ class ExplorerScreen(Screen[None]):
 
     def on_descendant_focus(self, event) -> None:
         widget = event.widget
+        if self._details_only and isinstance(widget, FilterBar):
+            self.remove_class("-show-details")  # `/` from the details: back to the tables, filtering
+            return
         if self._details_only and not isinstance(widget, DetailsPane):
             # Textual moves focus off the tables as they are hidden: not the user's choice.
             self.call_after_refresh(self.details.focus)
