@@ -10,6 +10,9 @@ topology stays on screen, marked stale, and it reconnects with backoff.
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 import time
 from collections.abc import Iterable, Sequence
 
@@ -116,6 +119,33 @@ class NetuiApp(App[int]):
     def probe_image_name(self) -> str:
         return self.probe_image or LOCAL_IMAGE
 
+    def on_mount(self) -> None:
+        self._watch_terminal()
+
+    def _watch_terminal(self) -> None:
+        """End when the terminal goes away. A closed terminal sends SIGHUP to its session;
+        a terminal that is not the controlling one (a pty some program opened) only stops
+        being a tty, and Textual's input thread would then spin on end-of-file forever."""
+        import signal
+
+        try:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hung_up)
+        except (NotImplementedError, RuntimeError, ValueError, AttributeError):
+            pass  # no SIGHUP here (Windows), or not the main thread
+        try:
+            fd = sys.__stdin__.fileno() if sys.__stdin__ is not None else -1
+        except (OSError, ValueError):
+            fd = -1
+        if fd >= 0 and os.isatty(fd):  # only on a terminal (not under Pilot, nor in a browser session)
+            self.set_interval(1.0, lambda: None if os.isatty(fd) else self._hung_up())
+
+    def _hung_up(self) -> None:
+        """The terminal is gone: remove probe containers, then end at once. Not through
+        Textual's shutdown: it restores the terminal, and its writer thread, writing to a
+        closed tty, would hold the exit forever."""
+        self._close_engines()
+        os._exit(129)  # 128 + SIGHUP, as a shell reports it
+
     def explorer_ready(self) -> None:
         """The explorer's panes exist: connect every engine (the status line shows how)."""
         self.explorer.status.set(read_only=self.connection.read_only)
@@ -124,6 +154,9 @@ class NetuiApp(App[int]):
             conn.start()
 
     def on_unmount(self) -> None:
+        self._close_engines()
+
+    def _close_engines(self) -> None:
         closers = [t for t in (conn.close() for conn in self.connections) if t is not None]
         deadline = time.monotonic() + 5  # one deadline for every engine, not 5 s each
         for t in closers:
