@@ -35,6 +35,15 @@ EXPLORER_COMMANDS = (
     ("Remove network", "Remove the highlighted network, asking first", "remove_network", "d"),
     ("Prune unused networks", "Remove user networks no container uses, asking first", "prune_networks", "P"),
     ("Run a container here", "Start a container on the highlighted network", "run_container", "R"),
+    ("Container actions", "Every action on the highlighted container, with its docker command", "container_actions", "a in the containers pane"),
+    ("Container logs", "The last lines, then live: docker logs --follow", "container_logs", "l in the containers pane"),
+    ("Shell in the container", "docker exec -it … sh, netui suspended until you exit", "container_shell", "e in the containers pane"),
+    ("Stop container", "docker stop, asking first", "stop_container", "o in the containers pane"),
+    ("Start container", "docker start", "start_container", "o in the containers pane"),
+    ("Restart container", "docker restart, asking first", "restart_container", "O in the containers pane"),
+    ("Pause container", "docker pause: freeze its processes", "pause_container", "p in the containers pane"),
+    ("Unpause container", "docker unpause", "unpause_container", "p in the containers pane"),
+    ("Remove container", "docker rm, asking first and listing what it is attached to", "remove_container", "d in the containers pane"),
 )
 PANES = ("networks", "containers", "ports", "details")
 

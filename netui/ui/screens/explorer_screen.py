@@ -21,6 +21,7 @@ from textual.widgets import Footer
 
 from netui.engine.model import Container, Network, Port, Snapshot
 from netui.engine.query import Query, visible_members, visible_networks
+from netui.ui.container_keys import ContainerActionsMixin
 from netui.ui.toast import toast
 from netui.ui.widgets.containers_table import ContainersTable
 from netui.ui.widgets.details_pane import DetailsPane
@@ -34,7 +35,7 @@ DETAILS_DELAY = 0.03  # the details pane follows the cursor once it rests this l
 PANES = ("networks", "containers", "ports", "details")
 
 
-class ExplorerScreen(Screen[None]):
+class ExplorerScreen(ContainerActionsMixin, Screen[None]):
     AUTO_FOCUS = "#networks"
     BINDINGS = [
         Binding("slash", "filter", "Filter", tooltip="filter by name, subnet, IP, MAC, alias or label"),

@@ -30,6 +30,16 @@ class ContainersTable(KeyedTable):
         Binding("x", "screen.disconnect_container", "Disconnect", tooltip="disconnect this container from this network (asks first)"),
         Binding("R", "screen.run_container", "Run here", show=False, tooltip="run a new container on this network"),
         Binding("t", "screen.probe_container", "Test", tooltip="test connectivity from this container: DNS, ping, TCP"),
+        Binding("a", "screen.container_actions", "Actions", tooltip="every action on this container, with its docker command"),
+        Binding("l", "screen.container_logs", "Logs", tooltip="its logs: the last 1000 lines, then live (docker logs --follow)"),
+        Binding("e", "screen.container_shell", "Shell", show=False,
+                tooltip="a shell in it (docker exec -it … sh); netui waits until you exit it"),
+        Binding("o", "screen.toggle_running", "Stop/start", show=False,
+                tooltip="stop it when it runs (asks first), start it when it is stopped"),
+        Binding("O", "screen.restart_container", "Restart", show=False, tooltip="restart it: off and on again (asks first)"),
+        Binding("p", "screen.toggle_pause", "Pause", show=False, tooltip="pause it (freeze its processes), or unpause it"),
+        Binding("d", "screen.remove_container", "Remove", show=False,
+                tooltip="remove it (asks first, listing what it is attached to)"),
     ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
