@@ -181,7 +181,7 @@ class ContainerActionsMixin:
         app.action_log.add(plan.command, True, "shell opened" + (" (the probe image's, beside it)" if plan.fallback else ""))
         try:
             with app.suspend():
-                print(f"\nnetui: $ {plan.command}\nnetui: {plan.note}\n", flush=True)
+                print(f"\x1b[H\x1b[2Jnetui: $ {plan.command}\nnetui: {plan.note}\n", flush=True)
                 try:
                     code = subprocess.run(list(plan.argv), check=False).returncode
                 except OSError as exc:
