@@ -44,6 +44,7 @@ EXPLORER_COMMANDS = (
     ("Pause container", "docker pause: freeze its processes", "pause_container", "p in the containers pane"),
     ("Unpause container", "docker unpause", "unpause_container", "p in the containers pane"),
     ("Remove container", "docker rm, asking first and listing what it is attached to", "remove_container", "d in the containers pane"),
+    ("Compose projects", "Services, their names on each network, projects that cannot reach each other", "compose_projects", "C"),
 )
 PANES = ("networks", "containers", "ports", "details")
 
@@ -56,6 +57,13 @@ def system_commands(app: NetuiApp) -> Iterable[SystemCommand]:
     for title, text, action, key in EXPLORER_COMMANDS:
         if app.check_action(action, ()):
             yield SystemCommand(title, f"{text} ({key})", getattr(explorer, f"action_{action}"))
+    if app.snapshot is not None:
+        from netui.engine.compose import projects
+
+        for project in projects(app.snapshot):
+            yield SystemCommand(f"Filter to compose project {project.name}",
+                                f"Its networks, and its containers wherever they are (/ project:{project.name})",
+                                lambda n=project.name: explorer.filter_project(n))
     for name in PANES:
         yield SystemCommand(f"Go to {name}", f"Focus the {name} pane", lambda n=name: explorer.action_focus_pane(n))
     for title, table in (("networks", NetworksTable), ("containers", ContainersTable), ("ports", PortsTable)):

@@ -194,3 +194,27 @@ class ContainerActionsMixin:
         app.refresh_now()  # what the shell did to the engine shows at once
         toast(self, f"Back from the shell in {plan.container} (exit status {code})", timeout=4)
         return code
+
+
+class ComposeKeysMixin:
+    """Mixed into ExplorerScreen: `C`, the compose projects; Enter there filters to one."""
+
+    def action_compose_projects(self) -> None:
+        from netui.ui.screens.projects_screen import ProjectsScreen
+
+        snap = self.snapshot  # type: ignore[attr-defined]
+        if snap is None:
+            toast(self, "Nothing to show yet: the engine has not answered", severity="warning")
+            return
+        c = self.action_target(quiet=True)  # type: ignore[attr-defined]
+        net = snap.network_by_id.get(self.selected_network or "")  # type: ignore[attr-defined]
+        select = (c.compose_project if c is not None else "") or (net.compose_project if net is not None else "")
+        self.app.push_screen(ProjectsScreen(snap, select), self._project_chosen)  # type: ignore[attr-defined]
+
+    def _project_chosen(self, name: str | None) -> None:
+        if name:
+            self.filter_project(name)
+
+    def filter_project(self, name: str) -> None:
+        """Show only this compose project: its networks, and its containers wherever they are."""
+        self.set_filter(f"project:{name}")  # type: ignore[attr-defined]

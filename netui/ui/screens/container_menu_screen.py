@@ -47,6 +47,7 @@ class ContainerMenuScreen(ModalScreen[str | None]):
         self.snapshot = snapshot
         self.container = container
         self.allowed = allowed
+        self._ready = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="menu-box"):
@@ -56,6 +57,7 @@ class ContainerMenuScreen(ModalScreen[str | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._ready = True
         self._fill()
         self.query_one(OptionList).focus()
 
@@ -111,6 +113,8 @@ class ContainerMenuScreen(ModalScreen[str | None]):
             return
         if c != self.container:
             self.container = c
+            if not self._ready:
+                return  # on_mount fills it
             highlighted = self.query_one(OptionList).highlighted
             self._fill()
             if highlighted is not None:

@@ -46,6 +46,7 @@ class LogsScreen(Screen[None]):
         self.stamps = False
         self.follow = True
         self._timer: Timer | None = None
+        self._ready = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="logs-head")
@@ -53,6 +54,7 @@ class LogsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._ready = True
         self._show_head()
         self.query_one(Log).focus()
         self._follow()
@@ -117,7 +119,8 @@ class LogsScreen(Screen[None]):
             self.state = c.state
             self.container = c
             self.follower.wake()
-        self._show_head()
+        if self._ready:
+            self._show_head()
 
     # -- keys -----------------------------------------------------------------------------------
     def action_toggle_follow(self) -> None:
