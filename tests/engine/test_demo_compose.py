@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from netui.engine import compose, demo
 from netui.engine.topology import TopologyReader
-from tests.conftest import TEST_LABEL
 from tests.composelab import compose_tool
+from tests.conftest import TEST_LABEL
 
 
 def test_demo_compose_project_up_and_down(engine, lab):
