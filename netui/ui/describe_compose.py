@@ -27,5 +27,4 @@ def network_blocks(snap: Snapshot, net: Network) -> list[Text]:
 def container_blocks(snap: Snapshot, c: Container) -> list[Text]:
     if not c.compose_project:
         return []
-    lines = [f"service {c.compose_service or '?'} of project {c.compose_project}", *compose.explain_container(snap, c)]
-    return _block("Compose", lines)
+    return _block("Compose", compose.explain_container(snap, c))  # project and service: the Compose row above
