@@ -191,9 +191,8 @@ def explain_network(snap: Snapshot, net: Network) -> list[str]:
         p = project_named(snap, net.compose_project)
         key = net.compose_network or "?"
         if key == "default" or net.name == default_network_name(net.compose_project):
-            lines.append(f"the default network of compose project {net.compose_project}: compose creates "
-                         f"{default_network_name(net.compose_project)} and puts every service on it "
-                         "unless the service lists its own networks")
+            lines.append(f"the default network of compose project {net.compose_project}: compose made {net.name} "
+                         "for it and puts every service on it unless the service lists its own networks")
         else:
             lines.append(f"network {key!r} of compose project {net.compose_project} (compose names it <project>_{key})")
         if p is not None and not p.containers:

@@ -10,21 +10,23 @@ from netui.engine.model import Container, Network, Snapshot
 from netui.text import clean
 
 
-def _block(title: str, lines: list[str]) -> list[Text]:
+def _block(title: str, lines: list[str]) -> list:
+    from netui.ui.describe import KV  # describe imports this module
+
     if not lines:
         return []
-    out = [Text(f"\n{title}", style="bold underline")]
+    kv = KV()
     for line in lines:
         warn = "cannot reach" in line or "shares no network" in line
-        out.append(Text("  • " + clean(line), style="yellow" if warn else ""))
-    return out
+        kv.add_row(Text("  •"), Text(clean(line), style="yellow" if warn else ""))  # wrapped lines hang under the text
+    return [Text(f"\n{title}", style="bold underline"), kv]
 
 
-def network_blocks(snap: Snapshot, net: Network) -> list[Text]:
+def network_blocks(snap: Snapshot, net: Network) -> list:
     return _block("Compose", compose.explain_network(snap, net))
 
 
-def container_blocks(snap: Snapshot, c: Container) -> list[Text]:
+def container_blocks(snap: Snapshot, c: Container) -> list:
     if not c.compose_project:
         return []
     return _block("Compose", compose.explain_container(snap, c))  # project and service: the Compose row above

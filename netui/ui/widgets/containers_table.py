@@ -59,7 +59,7 @@ class ContainersTable(KeyedTable):
             name.append(" ⇄", style="bold magenta")  # on more than one network: a bridge between them
         if m.via is not None:
             via = note(f"shares {m.via.name}'s stack")
-            return (name, state_cell(c.state), via, Text(""), Text(""), note("as " + m.via.name), joined(others), _compose(c))
+            return (name, state_cell(c.state), via, Text(""), Text(""), note("as " + m.via.name), joined(others), _compose_cell(c))
         assert e is not None
         if net.driver == "host":
             ipv4 = note("host's own stack")
@@ -73,7 +73,7 @@ class ContainersTable(KeyedTable):
             names = note("no DNS here" if net.is_default_bridge else "—")
         else:
             names = joined(_names(c.name, e.names))
-        return (name, state_cell(c.state), ipv4, cell(e.ipv6_cidr), cell(e.mac), names, joined(others), _compose(c))
+        return (name, state_cell(c.state), ipv4, cell(e.ipv6_cidr), cell(e.mac), names, joined(others), _compose_cell(c))
 
     def show(self, snap: Snapshot, net: Network | None, members: tuple[Member, ...], flash: bool = True) -> None:
         self.network_id = net.id if net is not None else None
@@ -94,7 +94,7 @@ class ContainersTable(KeyedTable):
         self.border_subtitle = _explain(net)
 
 
-def _compose(c) -> Text:
+def _compose_cell(c) -> Text:
     """project · service, for a container compose made."""
     if not c.compose_project:
         return Text("")
