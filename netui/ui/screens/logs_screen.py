@@ -107,7 +107,12 @@ class LogsScreen(Screen[None]):
             head.append("following" if self.follow else "not scrolling (f follows again)", style="green" if self.follow else "yellow")
         widget = self.query_one("#logs-head", Static)
         if widget.content != head:
+            log = self.query_one(Log)
+            at_end = log.is_vertical_scroll_end
             widget.update(head)
+            if at_end and self.follow:
+                # The header may grow or shrink a line: the newest line stays in view.
+                self.call_after_refresh(log.scroll_end, animate=False)
 
     def update_snapshot(self, snapshot: Snapshot) -> None:
         c = snapshot.container_by_id.get(self.container.id)
