@@ -15,10 +15,7 @@ from netui.engine.container_specs import (
     StartSpec,
     StopSpec,
     UnpauseSpec,
-    problem,
     spec_for,
-    toggle_pause,
-    toggle_running,
 )
 from netui.engine.topology import TopologyReader
 
@@ -117,18 +114,3 @@ def test_read_only_refuses_everything(engine, lab):
         with pytest.raises(ReadOnlyError):
             Actions(engine, read_only=True).perform(kind(lab.name("ro"), cid))
     assert state(engine, cid) == "running"
-
-
-def test_problems_and_toggles_are_pure():
-    assert problem(StopSpec, "a", "exited") == "a is not running (exited)"
-    assert problem(StopSpec, "a", "paused") == ""
-    assert problem(PauseSpec, "a", "created").startswith("a is not running (created)")
-    assert problem(UnpauseSpec, "a", "running") == "a is not paused (running)"
-    assert problem(StartSpec, "a", "created") == ""
-    assert problem(RemoveContainerSpec, "a", "running") == ""
-    from netui.engine.model import Container
-
-    assert toggle_running(Container("i", "a", state="paused")) is StopSpec
-    assert toggle_running(Container("i", "a", state="exited")) is StartSpec
-    assert toggle_pause(Container("i", "a", state="paused")) is UnpauseSpec
-    assert toggle_pause(Container("i", "a", state="running")) is PauseSpec
