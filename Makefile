@@ -19,10 +19,15 @@ engine:
 	bash scripts/engine.sh
 
 # Graphviz's dot: the tests parse the map's DOT export with it.
+# docker-compose (1.29 from apt; a `docker compose` v2 plugin does as well): the compose tests
+# bring up tests/data/compose with it, and `netui demo up` its compose project.
 tools:
 	@command -v dot >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 		&& { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends graphviz; } >/tmp/netui-apt-graphviz.log 2>&1; } \
 		|| echo "tools: Graphviz's dot is missing and could not be installed (apt-get install graphviz): the DOT export tests will fail" >&2
+	@command -v docker-compose >/dev/null 2>&1 || docker compose version >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose; } >/tmp/netui-apt-compose.log 2>&1; } \
+		|| echo "tools: docker-compose is missing and could not be installed (apt-get install docker-compose): the compose tests will fail" >&2
 
 # A Podman service of netui's own (compat API on /run/netui-podman/podman.sock), for the
 # tests marked podman; it loads the local image through netui, hence after install.

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from functools import singledispatchmethod
 
 from netui.engine.client import Engine, EngineError, NotFound
+from netui.engine.compose_run import ComposeDownSpec, ComposeUpSpec
+from netui.engine.container_specs import ContainerSpec
 from netui.engine.refusals import with_explanation
 from netui.engine.specs import (
     MANAGED_LABEL,
@@ -132,6 +134,19 @@ class Actions:
     @perform.register
     def _(self, spec: RunSpec) -> str:
         return self.run_container(spec)
+
+    @perform.register
+    def _(self, spec: ContainerSpec) -> str:
+        from netui.engine import container_actions
+
+        return container_actions.perform(self, spec)
+
+    @perform.register(ComposeUpSpec)
+    @perform.register(ComposeDownSpec)
+    def _(self, spec: ComposeUpSpec | ComposeDownSpec) -> str:
+        from netui.engine import compose_run
+
+        return self._run(spec.argv(), lambda: compose_run.run(spec))
 
     # -- re-checks right before a call ------------------------------------------------
     def users_of(self, name: str, network_id: str = "") -> list[str]:

@@ -43,9 +43,14 @@ from netui.ui.toast import toast
 # Every action that changes the engine. --read-only (or a replay) disables all of them:
 # not bound, not shown, not in the palette, and refused if called anyway.
 WRITE_ACTIONS = frozenset(
-    {"create_network", "connect_container", "disconnect_container", "remove_network", "prune_networks", "run_container"}
+    {"create_network", "connect_container", "disconnect_container", "remove_network", "prune_networks", "run_container",
+     # container actions (netui/ui/container_keys.py); a shell can change anything in the container
+     "stop_container", "start_container", "restart_container", "pause_container", "unpause_container",
+     "remove_container", "toggle_running", "toggle_pause", "container_shell"}
 )
 PROBE_ACTIONS = frozenset({"probe_container", "probe_port", "matrix", "probe_history"})
+# Reads that need a live engine (not a replay); allowed in --read-only.
+LIVE_ACTIONS = frozenset({"container_logs", "container_actions"})
 
 
 class NetuiApp(App[int]):
@@ -182,6 +187,8 @@ class NetuiApp(App[int]):
             return False  # a replay has no engine to probe
         if action == "switch_engine" and len(self.connections) < 2:
             return False
+        if action in LIVE_ACTIONS and not self.source.live:
+            return False  # a replay has no logs
         return True
 
     def probe_unavailable(self) -> str:
@@ -297,6 +304,7 @@ class NetuiApp(App[int]):
         hide = (WRITE_ACTIONS if self.actions is None else frozenset()) | (PROBE_ACTIONS if self.prober is None else frozenset())
         if len(self.connections) < 2:
             hide |= {"switch_engine"}
+        hide |= LIVE_ACTIONS if not self.source.live else frozenset()
         self.push_screen(HelpScreen(explorer_help(self, hide)))
 
     def action_toggle_dark(self) -> None:

@@ -114,7 +114,8 @@ class ConfirmScreen(ModalScreen[str | None]):
         new = self.build(snapshot)
         if new != self.current:
             self.current = new
-            self._show(new)
+            if self._shown is not None:  # before on_mount there is nothing to update: it shows self.current
+                self._show(new)
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         self._show_commands()

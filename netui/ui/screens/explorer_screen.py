@@ -21,6 +21,7 @@ from textual.widgets import Footer
 
 from netui.engine.model import Container, Network, Port, Snapshot
 from netui.engine.query import Query, visible_members, visible_networks
+from netui.ui.container_keys import ComposeKeysMixin, ContainerActionsMixin
 from netui.ui.toast import toast
 from netui.ui.widgets.containers_table import ContainersTable
 from netui.ui.widgets.details_pane import DetailsPane
@@ -34,7 +35,7 @@ DETAILS_DELAY = 0.03  # the details pane follows the cursor once it rests this l
 PANES = ("networks", "containers", "ports", "details")
 
 
-class ExplorerScreen(Screen[None]):
+class ExplorerScreen(ContainerActionsMixin, ComposeKeysMixin, Screen[None]):
     AUTO_FOCUS = "#networks"
     BINDINGS = [
         Binding("slash", "filter", "Filter", tooltip="filter by name, subnet, IP, MAC, alias or label"),
@@ -45,6 +46,8 @@ class ExplorerScreen(Screen[None]):
         Binding("P", "prune_networks", "Prune", show=False, tooltip="remove the user networks no container uses (asks first)"),
         Binding("L", "show_log", "Log", show=False, tooltip="the action log: what netui changed, as docker commands"),
         Binding("H", "probe_history", "Probes", show=False, tooltip="the probe history, with raw output"),
+        Binding("C", "compose_projects", "Compose", show=False,
+                tooltip="compose projects: services, their names on each network, who cannot reach whom"),
         Binding("escape", "back", "Back", show=False, tooltip="go back a pane, or clear the filter"),
         Binding("tab", "focus_next", "Next pane", show=False, tooltip="next pane"),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False, tooltip="previous pane"),

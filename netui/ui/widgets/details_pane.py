@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from netui.engine import compose
 from netui.engine.model import Container, Network, Snapshot
 from netui.ui.describe import Block, describe_container, describe_network, layout
 
@@ -55,12 +56,13 @@ class DetailsPane(VerticalScroll, can_focus=True):
             self._draw()
 
     def show_network(self, snap: Snapshot, net: Network) -> None:
-        data = (net, snap.members(net.id), snap.gateways_of(net), int(snap.taken_at) // 60)
+        data = (net, snap.members(net.id), snap.gateways_of(net), int(snap.taken_at) // 60, compose.reach_signature(snap))
         self._set(("network", net.id), "Network details", lambda: describe_network(snap, net), data)
 
     def show_container(self, snap: Snapshot, c: Container) -> None:
         owner = snap.stack_holder(c) if c.mode == "container" else None
-        data = (c, owner, snap.networks_of(c), snap.stack_sharers(c.id), int(snap.taken_at) // 60)
+        data = (c, owner, snap.networks_of(c), snap.stack_sharers(c.id), int(snap.taken_at) // 60,
+                compose.reach_signature(snap) if c.compose_project else ())
         self._set(("container", c.id), "Container details", lambda: describe_container(snap, c), data)
 
     def show_nothing(self, message: str) -> None:
