@@ -15,6 +15,7 @@ resolver that would forward the query outside.
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 import socket
 import threading
@@ -28,9 +29,8 @@ from dataclasses import dataclass, field
 from netui.engine.actions import command_text
 from netui.engine.client import Engine, EngineError, NotFound
 from netui.engine.image import LOCAL_IMAGE, ensure_local_image, image_exists
-from netui.engine.model import Container, Network, Port, Snapshot
+from netui.engine.model import PROBE_LABEL, PROBE_PREFIX, SIDECAR_LIFETIME, Container, Network, Port, Snapshot
 
-PROBE_LABEL = "netui.probe"
 EMBEDDED_DNS = "127.0.0.11"
 HOSTNAME_RE = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62}))*\.?$")
 EXEC_GRACE = 4.0  # seconds beyond a tool's own timeout before netui gives up waiting
@@ -214,6 +214,7 @@ class Runner:
         self.sidecars = sidecars
         self.cancel = cancel or threading.Event()
         self.sidecar: str | None = None
+        self._expires = 0.0
         self.missing: set[str] = set()
         self._lock = threading.Lock()
         self._resolv: str | None = None
@@ -233,13 +234,21 @@ class Runner:
             if not tool_missing(code, out):
                 return code, out, "exec", secs
             self.missing.add(tool)
-        cid = self._sidecar()
-        code, out, secs = self._exec(cid, argv, timeout)
+        for attempt in (1, 2):
+            cid = self._sidecar(timeout + EXEC_GRACE)
+            try:
+                code, out, secs = self._exec(cid, argv, timeout, sidecar=True)
+                break
+            except _SidecarLost:
+                # It ended under us (its lifetime, or someone removed it): a new one, once.
+                self._forget_sidecar(cid)
+                if attempt == 2:
+                    raise ProbeError(f"the probe container for {self.source.name} stopped twice while in use") from None
         if tool_missing(code, out):
             raise ProbeError(f"the probe image {self.probe_image} has no {tool}: use an image with ping, nslookup and nc (--probe-image)")
         return code, out, "sidecar", secs
 
-    def _exec(self, cid: str, argv: list[str], timeout: float) -> tuple[int, str, float]:
+    def _exec(self, cid: str, argv: list[str], timeout: float, sidecar: bool = False) -> tuple[int, str, float]:
         api = self.engine.api
         t0 = time.monotonic()
 
@@ -255,10 +264,18 @@ class Runner:
         try:
             code, out = fut.result(timeout=timeout + EXEC_GRACE)
         except NotFound:
+            if sidecar:
+                self._ensure_alive(self.source.id)
+                raise _SidecarLost() from None
             raise ProbeError(f"{self.source.name} is gone (removed while probing)") from None
         except EngineError as exc:
             low = str(exc).lower()
+            if "is paused" in low:
+                self._ensure_alive(self.source.id)  # the source paused: says so
             if "is not running" in low or "no such container" in low or "is paused" in low or "restarting" in low:
+                if sidecar:
+                    self._ensure_alive(self.source.id)
+                    raise _SidecarLost() from None
                 raise ProbeError(f"{self.source.name} is not running any more: {exc}") from None
             raise
         finally:
@@ -270,29 +287,54 @@ class Runner:
                 # Killed by a signal (or no exit code): no verdict can be drawn from it.
                 time.sleep(0.3)
                 self._ensure_alive(self.source.id)
+                if sidecar and not self._running(cid):
+                    raise _SidecarLost()
                 raise ProbeError(f"{argv[0]} in {self.source.name} was interrupted (exit {code}); "
                                  "was the container stopped or restarted?")
         return code, out, time.monotonic() - t0
+
+    def _running(self, cid: str) -> bool:
+        try:
+            return bool((self.engine.call(self.engine.api.inspect_container, cid).get("State") or {}).get("Running"))
+        except EngineError:
+            return False
 
     def _ensure_alive(self, cid: str) -> None:
         try:
             state = (self.engine.call(self.engine.api.inspect_container, cid).get("State") or {})
         except NotFound:
             raise ProbeError(f"{self.source.name} is gone (removed while probing)") from None
+        if state.get("Paused"):
+            raise SourceStopped(self.source.name, "paused", f"{self.source.name} was paused while probing: unpause it to probe from it")
         if not state.get("Running"):
-            raise ProbeError(f"{self.source.name} stopped while probing ({state.get('Status', '?')})")
+            status = state.get("Status", "?")
+            raise SourceStopped(self.source.name, status, f"{self.source.name} stopped while probing ({status})")
 
-    def _sidecar(self) -> str:
+    def _sidecar(self, needed: float) -> str:
+        """The probe container, started if need be, with at least `needed` seconds of its
+        lifetime left (else it is replaced before the command starts)."""
         with self._lock:
-            if self.sidecar is not None:
+            if self.sidecar is not None and time.monotonic() + needed + 1 < self._expires:
                 return self.sidecar
+            old, self.sidecar = self.sidecar, None
             if self.cancel.is_set():
                 raise Cancelled()
             if not self.allow_sidecar:
                 raise ProbeError(f"{self.source.name} has no {'/'.join(sorted(self.missing))}, and netui is read-only: "
                                  "it will not start a probe container (run without --read-only)")
-            self.sidecar = self.sidecars.start(self.source, self.probe_image)
-            return self.sidecar
+        if old is not None:
+            self.sidecars.remove(old)
+        t0 = time.monotonic()
+        cid, lifetime = self.sidecars.start(self.source, self.probe_image, needed)
+        with self._lock:
+            self.sidecar, self._expires = cid, t0 + lifetime
+        return cid
+
+    def _forget_sidecar(self, cid: str) -> None:
+        with self._lock:
+            if self.sidecar == cid:
+                self.sidecar = None
+        self.sidecars.remove(cid)
 
     def resolver_is_embedded(self) -> bool:
         """Whether the stack resolves names through Docker's embedded DNS only. The
@@ -314,26 +356,44 @@ class Runner:
             self.sidecars.remove(cid)
 
 
-class SidecarRegistry:
-    """Creates probe containers and makes sure every one of them is removed."""
+class _SidecarLost(Exception):
+    """The probe container ended while the source is still running."""
 
-    def __init__(self, engine: Engine) -> None:
+
+class SourceStopped(ProbeError):
+    """The source stopped, was paused or removed while being probed from."""
+
+    def __init__(self, name: str, state: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+        self.state = state
+
+
+class SidecarRegistry:
+    """Creates probe containers and makes sure every one of them is removed: by netui
+    when done, and by the engine (auto-remove after `sleep lifetime`) if netui dies."""
+
+    def __init__(self, engine: Engine, lifetime: float | None = None) -> None:
         self.engine = engine
+        self.lifetime = float(lifetime if lifetime is not None else SIDECAR_LIFETIME)
         self.live: set[str] = set()
         self._lock = threading.Lock()
         self.created = 0
 
-    def start(self, source: Container, image: str) -> str:
+    def start(self, source: Container, image: str, needed: float = 0.0) -> tuple[str, float]:
+        """A probe container in source's network stack: (its id, its lifetime in seconds,
+        which covers at least `needed`)."""
         api = self.engine.api
+        lifetime = max(self.lifetime, math.ceil(needed) + 5)
         if not image_exists(self.engine, image):
             if image == LOCAL_IMAGE:
                 ensure_local_image(self.engine)
             else:
                 raise ProbeError(f"the probe image {image} is not on the engine: docker pull {image}, or `netui image` and --probe-image {LOCAL_IMAGE}")
-        name = f"netui-probe-{re.sub(r'[^A-Za-z0-9_.-]', '', source.name)[:24] or 'x'}-{uuid.uuid4().hex[:6]}"
-        host_config = api.create_host_config(network_mode=f"container:{source.id}", auto_remove=False)
+        name = f"{PROBE_PREFIX}{re.sub(r'[^A-Za-z0-9_.-]', '', source.name)[:24] or 'x'}-{uuid.uuid4().hex[:6]}"
+        host_config = api.create_host_config(network_mode=f"container:{source.id}", auto_remove=True)
         res = self.engine.call(
-            api.create_container, image, command=["sleep", "300"], name=name, host_config=host_config,
+            api.create_container, image, command=["sleep", f"{lifetime:g}"], name=name, host_config=host_config,
             labels={PROBE_LABEL: "1", "netui.managed": "1"}, network_disabled=False, stop_signal="SIGKILL",
         )
         cid = res["Id"]
@@ -345,18 +405,19 @@ class SidecarRegistry:
         except EngineError as exc:
             self.remove(cid)
             low = str(exc).lower()
-            if "not running" in low or "no such container" in low or "cannot join network" in low:
+            if "not running" in low or "no such container" in low or "cannot join network" in low or "is paused" in low:
                 raise ProbeError(f"{source.name} is not running: a probe container cannot share its network stack") from None
             raise
-        return cid
+        return cid, lifetime
 
     def remove(self, cid: str) -> None:
         try:
             self.engine.call(self.engine.api.remove_container, cid, force=True)
         except NotFound:
             pass
-        except EngineError:
-            return  # keep it listed: sweep() tries again
+        except EngineError as exc:
+            if "already in progress" not in str(exc):  # the engine's auto-remove got there first
+                return  # keep it listed: sweep() tries again
         with self._lock:
             self.live.discard(cid)
 
@@ -467,11 +528,12 @@ class MatrixResult:
 
 
 class Prober:
-    def __init__(self, engine: Engine, probe_image: str = LOCAL_IMAGE, *, allow_sidecars: bool = True) -> None:
+    def __init__(self, engine: Engine, probe_image: str = LOCAL_IMAGE, *, allow_sidecars: bool = True,
+                 sidecar_lifetime: float | None = None) -> None:
         self.engine = engine
         self.probe_image = probe_image
         self.allow_sidecars = allow_sidecars
-        self.sidecars = SidecarRegistry(engine)
+        self.sidecars = SidecarRegistry(engine, sidecar_lifetime)
         self.history: list[ProbeResult] = []
         self._lock = threading.Lock()
 

@@ -57,13 +57,28 @@ class EngineSource:
         self.reader = TopologyReader(self.engine)
         self._streams: set[EventStream] = set()
         self._lock = threading.Lock()
+        self.sweeper: threading.Thread | None = None
 
     @property
     def description(self) -> str:
         return self.engine.info.label
 
     def connect(self) -> EngineInfo:
-        return self.engine.connect()
+        info = self.engine.connect()
+        if self.sweeper is None:
+            # Probe containers a killed netui left behind go, in the background: the
+            # first paint does not wait for it.
+            self.sweeper = threading.Thread(target=self._sweep_probe_leftovers, name="netui-probe-sweep", daemon=True)
+            self.sweeper.start()
+        return info
+
+    def _sweep_probe_leftovers(self) -> None:
+        from netui.engine.workspace import sweep_probe_leftovers
+
+        try:
+            sweep_probe_leftovers(self.engine)
+        except Exception:
+            pass  # the engine went away, or refused: nothing of the user's is at stake
 
     def read_lists(self, changed: Iterable[str] | None = None, base: Snapshot | None = None) -> tuple[Snapshot, tuple[str, ...]]:
         return self.reader.read_lists(changed, base)
