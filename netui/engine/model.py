@@ -437,6 +437,12 @@ class Container:
         return "network"
 
     @property
+    def is_probe(self) -> bool:
+        """One of netui's own probe containers (label and name prefix both): never a
+        member of a network, a probe target or a matrix row."""
+        return lookup(self.labels, PROBE_LABEL) == "1" and self.name.startswith(PROBE_PREFIX)
+
+    @property
     def stack_owner(self) -> str:
         """For network_mode container:<x>, the <x> (an id or a name)."""
         return self.network_mode.split(":", 1)[1] if self.mode == "container" else ""
@@ -591,11 +597,13 @@ class Snapshot:
         out: dict[str, list[Member]] = {n.id: [] for n in self.networks}
         sharers: dict[str, list[Container]] = {}
         for c in self.containers:
-            if c.mode == "container":
+            if c.mode == "container" and not c.is_probe:
                 owner = self.stack_holder(c)
                 if owner is not None:
                     sharers.setdefault(owner.id, []).append(c)
         for c in self.containers:
+            if c.is_probe:
+                continue
             for e in c.endpoints:
                 out.setdefault(e.network_id, []).append(Member(c, e))
                 for s in sharers.get(c.id, ()):
@@ -603,7 +611,9 @@ class Snapshot:
         return {k: tuple(v) for k, v in out.items()}
 
     def members(self, network_id: str) -> tuple[Member, ...]:
-        """The containers on a network, including those that share a member's stack."""
+        """The containers on a network, including those that share a member's stack
+        (as Member(sharer, None, via=holder): the holder's endpoint, not a second one).
+        netui's own probe containers are not members."""
         return self._members.get(network_id, ())
 
     def endpoints(self, network_id: str) -> tuple[Endpoint, ...]:
@@ -629,7 +639,7 @@ class Snapshot:
         """Containers running in this container's network stack (network_mode container:<it>)."""
         return tuple(
             c for c in self.containers
-            if c.mode == "container" and (o := self.stack_holder(c)) is not None and o.id == container_id
+            if c.mode == "container" and not c.is_probe and (o := self.stack_holder(c)) is not None and o.id == container_id
         )
 
     def stack_holder(self, container: Container) -> Container | None:

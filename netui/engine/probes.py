@@ -122,17 +122,28 @@ class ProbeResult:
     checks: tuple[Check, ...]
     note: str = ""
     isolated: bool = False
+    situation: str = ""  # one of SITUATIONS when source or target is not an ordinary pair
 
     @property
     def verdict(self) -> str:
         """The answer to "can source reach target?" in a few words."""
-        by_kind: dict[str, list[Check]] = {}
-        for c in self.checks:
-            by_kind.setdefault(c.kind, []).append(c)
+        if self.situation in FIXED_VERDICTS:
+            return FIXED_VERDICTS[self.situation]
         if any(c.status == ERROR for c in self.checks):
             return "error"
         if "cancelled" in self.note:
             return "cancelled"
+        base = self._measured()
+        if self.situation == "target-paused":
+            return f"target paused: {base}"
+        if self.situation == "host-network":
+            return "reachable by IP (expected with host networking)" if base.startswith("reachable") else base
+        return base
+
+    def _measured(self) -> str:
+        by_kind: dict[str, list[Check]] = {}
+        for c in self.checks:
+            by_kind.setdefault(c.kind, []).append(c)
         dns = by_kind.get("dns", [])
         icmp = by_kind.get("icmp", [])
         tcp = by_kind.get("tcp", [])
@@ -160,6 +171,18 @@ class ProbeResult:
     @property
     def summary(self) -> str:
         return "; ".join(f"{c.kind} {c.status}: {c.summary}" for c in self.checks)
+
+
+# Pairs where the answer follows from how the containers are set up, not from a measurement.
+FIXED_VERDICTS = {
+    "no-network": "no network: nothing to reach",
+    "source-paused": "source paused: unpause it to probe from it",
+    "source-stopped": "source not running: start it to probe from it",
+    "target-host": "not tested: the target uses host networking",
+    "target-none": "unreachable: the target has no network (--network none)",
+    "netui-probe": "not a target: one of netui's own probe containers",
+    "same-stack": "same network stack: that is the source itself",
+}
 
 
 # -- parsing tool output ----------------------------------------------------------------
@@ -267,16 +290,14 @@ class Runner:
             if sidecar:
                 self._ensure_alive(self.source.id)
                 raise _SidecarLost() from None
-            raise ProbeError(f"{self.source.name} is gone (removed while probing)") from None
+            raise SourceStopped(self.source.name, "removed", f"{self.source.name} is gone (removed while probing)") from None
         except EngineError as exc:
             low = str(exc).lower()
-            if "is paused" in low:
-                self._ensure_alive(self.source.id)  # the source paused: says so
             if "is not running" in low or "no such container" in low or "is paused" in low or "restarting" in low:
+                self._ensure_alive(self.source.id)  # the source stopped or was paused: says which
                 if sidecar:
-                    self._ensure_alive(self.source.id)
                     raise _SidecarLost() from None
-                raise ProbeError(f"{self.source.name} is not running any more: {exc}") from None
+                raise ProbeError(f"{self.source.name} could not run {argv[0]}: {exc}") from None
             raise
         finally:
             pool.shutdown(wait=False)
@@ -303,7 +324,7 @@ class Runner:
         try:
             state = (self.engine.call(self.engine.api.inspect_container, cid).get("State") or {})
         except NotFound:
-            raise ProbeError(f"{self.source.name} is gone (removed while probing)") from None
+            raise SourceStopped(self.source.name, "removed", f"{self.source.name} is gone (removed while probing)") from None
         if state.get("Paused"):
             raise SourceStopped(self.source.name, "paused", f"{self.source.name} was paused while probing: unpause it to probe from it")
         if not state.get("Running"):
@@ -437,6 +458,8 @@ class Plan:
     dns_note: str = ""  # why DNS is skipped, when it is
     isolated: bool = False
     notes: list[str] = field(default_factory=list)
+    situation: str = ""  # see ProbeResult.situation
+    skip_tcp: str = ""  # why no TCP connect is tried, when none is
 
 
 def names_of(snap: Snapshot, c: Container, network: Network) -> set[str]:
@@ -450,6 +473,8 @@ def plan_probe(snap: Snapshot, source: Container, target: Target) -> Plan:
     plan = Plan(target)
     src_nets = {n.id: n for n in snap.networks_of(source)}
     dns_nets = [n for n in src_nets.values() if n.has_dns]
+    src_stack = snap.stack_holder(source) or source
+    host_net = src_stack.mode == "host"
     # Which container is the target?
     if target.is_ip:
         plan.address = target.host
@@ -457,6 +482,11 @@ def plan_probe(snap: Snapshot, source: Container, target: Target) -> Plan:
             if any(e.ipv4 == target.host or e.ipv6 == target.host for e in c.endpoints):
                 plan.container = c
         plan.dns_note = "an address: nothing to resolve"
+        if host_net:
+            plan.situation = "host-network"
+            plan.notes.append(HOST_NET_NOTE.format(source=source.name))
+        if plan.container is not None and plan.container.state == "paused":
+            _paused_target(plan, plan.container)
     else:
         name = target.host.rstrip(".")
         by_name = snap.container_by_name.get(name)
@@ -467,29 +497,70 @@ def plan_probe(snap: Snapshot, source: Container, target: Target) -> Plan:
             if any(name in e.names for e in c.endpoints):
                 known.append(c)
         if not known:
-            if dns_nets:
+            if host_net:
+                plan.dns_note = (f"{source.name} uses the host's network stack (--network host): no embedded DNS, "
+                                 "and netui does not ask the host's resolvers")
+            elif dns_nets:
                 plan.resolve = name  # not a container netui knows: ask the embedded DNS (it may forward it)
             else:
                 plan.dns_note = (f"{source.name} is only on the default bridge (or host/none): it has no embedded DNS, "
                                  "and netui does not ask outside resolvers")
         else:
-            c = known[0]
+            # Several containers may answer to the name (an alias used on two networks):
+            # the one Docker's DNS gives the source is on a network they share.
+            def rank(c: Container) -> tuple[bool, bool]:
+                nets = [n for n in snap.networks_of(c) if n.id in src_nets]
+                return (any(name in names_of(snap, c, n) for n in nets), bool(nets))
+
+            c = max(known, key=rank)
             plan.container = c
+            holder = snap.stack_holder(c)
+            if c.is_probe:
+                plan.situation = "netui-probe"
+                plan.dns_note = f"{c.name} is one of netui's own short-lived probe containers, not a target"
+                return plan
+            if holder is not None and holder.id == src_stack.id:
+                plan.situation = "same-stack"
+                plan.dns_note = (f"{c.name} and {source.name} share one network stack (network_mode container:): "
+                                 "the same interfaces and addresses, nothing between them to test")
+                return plan
+            if holder is not None and holder.mode == "host":
+                plan.situation = "target-host"
+                plan.dns_note = (f"{c.name} uses the host's network stack (--network host): it has no address of its own "
+                                 "and no name in Docker's DNS; it answers on the host's addresses, such as the gateway "
+                                 "of the source's network")
+                return plan
+            if holder is not None and holder.mode == "none":
+                plan.situation = "target-none"
+                plan.dns_note = f"{c.name} runs with --network none: it has only loopback, so nothing can reach it"
+                return plan
             shared = [n for n in snap.networks_of(c) if n.id in src_nets]
             shared_dns = [n for n in shared if name in names_of(snap, c, n)]
-            holder = snap.stack_holder(c)
-            if holder is None or not holder.running:
+            if holder is None or holder.state not in ("running", "paused"):
                 # Docker's DNS knows only running containers; it would forward the name outside.
                 plan.dns_note = f"{c.name} is {(holder or c).state or 'not running'}: it has no address and its name does not resolve"
                 plan.notes.append("target not running")
                 return plan
-            if shared_dns:
+            if holder.state == "paused":
+                _paused_target(plan, holder)
+            sharer = f"{c.name} shares {holder.name}'s network stack (network_mode container:): " if holder.id != c.id else ""
+            if host_net:
+                plan.situation = "host-network"
+                plan.address = _address_of(snap, c, None)
+                plan.dns_note = (f"{source.name} uses the host's network stack (--network host): no embedded DNS, "
+                                 f"so {name} is not looked up; tested by IP")
+                plan.notes.append(HOST_NET_NOTE.format(source=source.name))
+            elif shared_dns:
                 plan.resolve = name
             elif shared:
                 plan.address = _address_of(snap, c, shared[0])
                 n = shared[0]
-                plan.dns_note = (f"{name} is not resolvable from {source.name}: they share only the "
-                                 f"{'default bridge, which has no name resolution' if n.is_default_bridge else n.name + ' network, where that name is not registered'}")
+                if sharer:
+                    plan.dns_note = (f"{sharer}it has no endpoint of its own, so its name is not in Docker's DNS; "
+                                     f"it answers on {holder.name}'s address")
+                else:
+                    plan.dns_note = (f"{name} is not resolvable from {source.name}: they share only the "
+                                     f"{'default bridge, which has no name resolution' if n.is_default_bridge else n.name + ' network, where that name is not registered'}")
                 plan.notes.append(f"tested by IP on {n.name}")
             else:
                 plan.isolated = True
@@ -504,6 +575,54 @@ def plan_probe(snap: Snapshot, source: Container, target: Target) -> Plan:
     elif plan.container is not None:
         plan.ports = tuple(sorted({p.container_port for p in plan.container.ports if p.protocol == "tcp"}))[:4]
     return plan
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A container the source can be probed against: what goes in the Target field,
+    and what to show about it."""
+
+    target: str  # its name where a shared network resolves it, else its address
+    container: Container
+    network: Network
+    address: str
+    other_names: tuple[str, ...] = ()
+    sharers: tuple[str, ...] = ()  # containers in its network stack (network_mode container:<it>)
+    state: str = "running"
+
+
+def probe_targets(snap: Snapshot, source: Container) -> list[Suggestion]:
+    """Containers sharing a network with the source, one per network stack: a
+    container:<x> container is x's endpoint (listed as sharing it), never a second
+    target; netui's probe containers and the source's own stack are left out."""
+    out = []
+    src_stack = snap.stack_holder(source) or source
+    src_nets = {n.id for n in snap.networks_of(source)}
+    for c in snap.containers:
+        if c.is_probe or c.mode == "container" or c.id == src_stack.id or c.mode in ("host", "none"):
+            continue
+        shared = [n for n in snap.networks_of(c) if n.id in src_nets]
+        if not shared:
+            continue
+        n = next((x for x in shared if x.has_dns), shared[0])
+        e = c.endpoint_on(n.id)
+        address = e.ipv4 if e is not None and e.ipv4 else ""
+        names = tuple(x for x in (e.names if e is not None else ()) if x != c.name)
+        sharers = tuple(s.name for s in snap.stack_sharers(c.id))
+        out.append(Suggestion(c.name if n.has_dns else (address or c.name), c, n, address, names, sharers, c.state))
+    return out
+
+
+HOST_NET_NOTE = ("{source} uses host networking: the host's own stack routes to every local bridge, "
+                 "so it reaches containers by IP whatever networks they are on; that is expected, not a leak")
+
+
+def _paused_target(plan: Plan, c: Container) -> None:
+    plan.situation = "target-paused"
+    plan.notes.append(f"{c.name} is paused: it keeps its address and its name resolves; its kernel still answers ping, "
+                      f"but its programs are frozen, so connections and requests wait until `docker unpause {c.name}`")
+    plan.skip_tcp = (f"not tried: {c.name} is paused, so nothing answers on its ports until it is unpaused "
+                     "(the connection would wait, not fail)")
 
 
 # -- the prober -------------------------------------------------------------------------------
@@ -557,13 +676,23 @@ class Prober:
             if on_check is not None:
                 on_check(c)
 
-        if source.mode == "none":
-            emit(Check("icmp", ERROR, f"{source.name} runs with --network none: it has only loopback"))
-            return self._record(ProbeResult(started, source.name, str(target), tuple(done)))
+        stack = snap.stack_holder(source) or source
+        if source.mode == "none" or stack.mode == "none":
+            emit(Check("icmp", SKIPPED, f"{source.name} runs with --network none: it has only loopback, "
+                       "no interface to reach anything through", method="-"))
+            return self._record(ProbeResult(started, source.name, str(target), tuple(done), situation="no-network"))
+        if source.state == "paused":
+            emit(Check("icmp", SKIPPED, f"{source.name} is paused: nothing runs in it until `docker unpause {source.name}`",
+                       method="-"))
+            return self._record(ProbeResult(started, source.name, str(target), tuple(done), situation="source-paused"))
         if not source.running:
-            emit(Check("dns", ERROR, f"{source.name} is {source.state or 'not running'}: start it to probe from it"))
-            return self._record(ProbeResult(started, source.name, str(target), tuple(done)))
+            emit(Check("icmp", SKIPPED, f"{source.name} is {source.state or 'not running'}: start it to probe from it", method="-"))
+            return self._record(ProbeResult(started, source.name, str(target), tuple(done), situation="source-stopped"))
         plan = plan_probe(snap, source, target)
+        if plan.situation in FIXED_VERDICTS:
+            emit(Check("dns", SKIPPED, plan.dns_note, method="-"))
+            return self._record(ProbeResult(started, source.name, str(target), tuple(done), "; ".join(plan.notes),
+                                            situation=plan.situation))
         wanted = set(checks)
         runner = Runner(self.engine, source, self.probe_image, self.sidecars, cancel, self.allow_sidecars)
         note = "; ".join(plan.notes)
@@ -578,7 +707,7 @@ class Prober:
                         addresses = parse_nslookup(c.output)
                 else:
                     # Not queried on purpose: an address, or a name that cannot resolve from here.
-                    status = SKIPPED if plan.target.is_ip or plan.isolated else FAIL
+                    status = SKIPPED if plan.target.is_ip or plan.isolated or plan.situation == "host-network" else FAIL
                     emit(Check("dns", status, plan.dns_note or "nothing to resolve", method="-"))
             elif plan.resolve and not addresses:
                 # No DNS check asked for, but ICMP/TCP need an address.
@@ -594,6 +723,8 @@ class Prober:
             if "tcp" in wanted:
                 if address is None:
                     emit(Check("tcp", SKIPPED, "no address to connect to", method="-"))
+                elif plan.skip_tcp:
+                    emit(Check("tcp", SKIPPED, plan.skip_tcp, method="-"))
                 elif not plan.ports:
                     emit(Check("tcp", SKIPPED, "no exposed port known: give one as name:port", method="-"))
                 else:
@@ -608,7 +739,7 @@ class Prober:
             emit(Check("icmp" if not done else done[-1].kind, ERROR, str(exc)))
         finally:
             runner.close()
-        return self._record(ProbeResult(started, source.name, str(target), tuple(done), note, plan.isolated))
+        return self._record(ProbeResult(started, source.name, str(target), tuple(done), note, plan.isolated, plan.situation))
 
     def _run_check(self, runner: Runner, kind: str, argv: list[str], timeout: float, verdict) -> Check:
         try:
