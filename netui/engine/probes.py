@@ -25,11 +25,15 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from netui.engine.actions import command_text
 from netui.engine.client import Engine, EngineError, NotFound
 from netui.engine.image import LOCAL_IMAGE, ensure_local_image, image_exists
 from netui.engine.model import PROBE_LABEL, PROBE_PREFIX, SIDECAR_LIFETIME, Container, Network, Port, Snapshot
+
+if TYPE_CHECKING:
+    from netui.engine.matrix import Cell, MatrixResult
 
 EMBEDDED_DNS = "127.0.0.11"
 HOSTNAME_RE = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62}))*\.?$")
@@ -559,8 +563,9 @@ def plan_probe(snap: Snapshot, source: Container, target: Target) -> Plan:
                     plan.dns_note = (f"{sharer}it has no endpoint of its own, so its name is not in Docker's DNS; "
                                      f"it answers on {holder.name}'s address")
                 else:
-                    plan.dns_note = (f"{name} is not resolvable from {source.name}: they share only the "
-                                     f"{'default bridge, which has no name resolution' if n.is_default_bridge else n.name + ' network, where that name is not registered'}")
+                    where = ("default bridge, which has no name resolution" if n.is_default_bridge
+                             else f"{n.name} network, where that name is not registered")
+                    plan.dns_note = f"{name} is not resolvable from {source.name}: they share only the {where}"
                 plan.notes.append(f"tested by IP on {n.name}")
             else:
                 plan.isolated = True
@@ -626,26 +631,6 @@ def _paused_target(plan: Plan, c: Container) -> None:
 
 
 # -- the prober -------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Cell:
-    source: str
-    target: str
-    status: str  # ok | no-name | no-reply | timeout | isolated | leak | error | by-ip
-    text: str
-    rtt_ms: float | None = None
-    method: str = ""
-    command: str = ""
-
-
-@dataclass
-class MatrixResult:
-    network: str
-    members: tuple[Container, ...]
-    cells: dict[tuple[str, str], Cell]
-    seconds: float = 0.0
-    cancelled: bool = False
-
-
 class Prober:
     def __init__(self, engine: Engine, probe_image: str = LOCAL_IMAGE, *, allow_sidecars: bool = True,
                  sidecar_lifetime: float | None = None) -> None:
@@ -846,176 +831,15 @@ class Prober:
         self, snap: Snapshot, network: Network, *, extra: Network | None = None, workers: int = 8,
         cancel: threading.Event | None = None, on_cell: Callable[[Cell, int, int], None] | None = None,
     ) -> MatrixResult:
-        """Every ordered pair of running containers: one exec per source container,
-        its pings running side by side (MATRIX_SCRIPT)."""
-        cancel = cancel or threading.Event()
-        t0 = time.monotonic()
-        members: list[Container] = []
-        for net in [network] + ([extra] if extra is not None else []):
-            for m in snap.members(net.id):
-                if m.container.running and m.container.mode != "none" and m.container not in members:
-                    members.append(m.container)
-        total = len(members) * (len(members) - 1)
-        cells: dict[tuple[str, str], Cell] = {}
-        lock = threading.Lock()
+        """Every ordered pair of the network's members (netui/engine/matrix.py): one exec
+        per source, negative answers confirmed before they are reported."""
+        from netui.engine.matrix import MatrixRun
 
-        def record(cell: Cell) -> None:
-            with lock:
-                cells[(cell.source, cell.target)] = cell
-                n = len(cells)
-            if on_cell is not None:
-                on_cell(cell, n, total)
-
-        def row(a: Container) -> None:
-            if cancel.is_set():
-                return
-            runner = Runner(self.engine, a, self.probe_image, self.sidecars, cancel, self.allow_sidecars)
-            try:
-                for cell in self._row(snap, runner, a, [b for b in members if b.id != a.id]):
-                    record(cell)
-            finally:
-                runner.close()
-
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            for f in [pool.submit(row, a) for a in members]:
-                f.result()
-        return MatrixResult(network.name, tuple(members), cells, time.monotonic() - t0, cancel.is_set())
-
-    def _row(self, snap: Snapshot, runner: Runner, a: Container, targets: list[Container]) -> list[Cell]:
-        """Cells for one source: by name where a shared network resolves the name, else by IP."""
-        a_nets = {n.id for n in snap.networks_of(a)}
-        by_name: dict[str, Container] = {}
-        by_ip: dict[str, tuple[Container, str, str]] = {}  # token -> (target, how, ip)
-        out: list[Cell] = []
-        for b in targets:
-            shared = [n for n in snap.networks_of(b) if n.id in a_nets]
-            if any(b.name in names_of(snap, b, n) for n in shared):
-                by_name[f"n:{b.name}"] = b
-                continue
-            ip = _address_of(snap, b, shared[0] if shared else None)
-            if ip is None:
-                out.append(Cell(a.id, b.id, "error", "no IP to test"))
-                continue
-            how = "isolated" if not shared else ("by IP (no DNS)" if not shared[0].has_dns else "by IP")
-            by_ip[f"i:{ip}#{b.id}"] = (b, how, ip)
-        answers, method, failed = self._batch(runner, [*by_name, *by_ip])
-        if failed is not None:
-            return out + [Cell(a.id, b.id, failed[0], failed[1]) for b in [*by_name.values(), *(v[0] for v in by_ip.values())]]
-        retry: dict[str, tuple[Container, str, str]] = {}
-        for token, b in by_name.items():
-            status, value = answers.get(token, ("error", ""))
-            cmd = runner.equivalent(["ping", "-c", "1", "-W", "1", b.name], method)
-            rtt = _float(value)
-            if status == "unsafe":
-                # Its resolver is not Docker's alone: no name lookups there; by IP instead.
-                shared = [n for n in snap.networks_of(b) if n.id in a_nets]
-                ip = _address_of(snap, b, shared[0] if shared else None)
-                if ip is None:
-                    out.append(Cell(a.id, b.id, "error", "no IP to test", method=method))
-                else:
-                    retry[f"i:{ip}#{b.id}"] = (b, "by IP", ip)
-            elif status == "ok":
-                out.append(Cell(a.id, b.id, OK, f"ok {rtt:.2f} ms" if rtt is not None else "ok", rtt, method, cmd))
-            elif status == "noname":
-                out.append(Cell(a.id, b.id, "no-name", "name not resolved", method=method, command=cmd))
-            elif status == "noreply":
-                out.append(Cell(a.id, b.id, "no-reply", "no reply", method=method, command=cmd))
-            else:
-                out.append(Cell(a.id, b.id, "error", "no answer from the probe", method=method, command=cmd))
-        if retry:
-            more, method2, failed2 = self._batch(runner, list(retry))
-            answers.update(more)
-            if failed2 is not None:
-                out += [Cell(a.id, b.id, failed2[0], failed2[1]) for b, _, _ in retry.values()]
-                retry = {}
-            by_ip.update(retry)
-        for token, (b, how, ip) in by_ip.items():
-            status, value = answers.get(token, ("error", ""))
-            cmd = runner.equivalent(["ping", "-c", "1", "-W", "1", ip], method)
-            rtt = _float(value)
-            if how == "isolated":
-                if status == "ok":
-                    out.append(Cell(a.id, b.id, "leak", "REACHABLE (no shared network)", rtt, method, cmd))
-                elif status == "noreply":
-                    out.append(Cell(a.id, b.id, "isolated", "isolated", method=method, command=cmd))
-                else:
-                    out.append(Cell(a.id, b.id, "error", "no answer from the probe", method=method, command=cmd))
-            elif status == "ok":
-                out.append(Cell(a.id, b.id, "by-ip", f"{how} {rtt:.2f} ms" if rtt is not None else how, rtt, method, cmd))
-            elif status == "noreply":
-                out.append(Cell(a.id, b.id, "no-reply", "no reply", method=method, command=cmd))
-            else:
-                out.append(Cell(a.id, b.id, "error", "no answer from the probe", method=method, command=cmd))
-        return out
-
-    def _batch(self, runner: Runner, tokens: list[str]) -> tuple[dict[str, tuple[str, str]], str, tuple[str, str] | None]:
-        """Run MATRIX_SCRIPT for these targets: (answers by token, method, (status, text) if it failed)."""
-        if not tokens:
-            return {}, "", None
-        try:
-            _, text, method, _ = runner.run(["sh", "-c", MATRIX_SCRIPT, "netui-matrix", *tokens], 4)
-        except FutureTimeout:
-            return {}, "", (TIMEOUT, "timeout")
-        except Cancelled:
-            return {}, "", ("error", "cancelled")
-        except (ProbeError, EngineError) as exc:
-            return {}, "", ("error", str(exc)[:80])
-        return _matrix_answers(text), method, None
+        run = MatrixRun(self, snap, network, extra, workers=workers, cancel=cancel or threading.Event(), on_cell=on_cell)
+        return run.run()
 
     def close(self) -> None:
         self.sidecars.sweep()
-
-
-# The matrix's per-source script. It is constant: targets arrive as its arguments,
-# never in the script text. "n:<name>" pings by name, only for running containers
-# that share a DNS network with the source (so the embedded DNS knows them and
-# forwards nothing), and only when every nameserver in the container's resolv.conf
-# is Docker's embedded DNS; "i:<ip>#<id>" pings an address. The pings of a
-# source run side by side; one line per target: @@<token>|ok|<ms> | noname | noreply | unsafe.
-MATRIX_SCRIPT = r"""
-safe=1
-if [ -r /etc/resolv.conf ]; then
-  while read -r k v rest; do
-    if [ "$k" = nameserver ] && [ "$v" != 127.0.0.11 ]; then safe=0; fi
-  done < /etc/resolv.conf
-else
-  safe=0
-fi
-for a in "$@"; do
-  t=${a#?:}
-  t=${t%%#*}
-  case "$a" in
-    n:*) if [ "$safe" != 1 ]; then echo "@@$a|unsafe|"; continue; fi ;;
-  esac
-  (
-    o=$(ping -c 1 -W 1 "$t" 2>&1)
-    rc=$?
-    case "$o" in
-      *"bad address"*|*"nknown host"*|*"not known"*) echo "@@$a|noname|" ;;
-      *time=*) r=${o#*time=}; r=${r%% *}; echo "@@$a|ok|$r" ;;
-      *) echo "@@$a|noreply|$rc" ;;
-    esac
-  ) &
-done
-wait
-"""
-
-
-def _matrix_answers(text: str) -> dict[str, tuple[str, str]]:
-    out = {}
-    for line in text.splitlines():
-        if line.startswith("@@"):
-            parts = line[2:].rsplit("|", 2)
-            if len(parts) == 3:
-                out[parts[0]] = (parts[1], parts[2])
-    return out
-
-
-def _float(value: str) -> float | None:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _address_of(snap: Snapshot, c: Container, network: Network | None) -> str | None:
