@@ -11,8 +11,8 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from netui.engine.client import Engine, EngineError, NotFound
 from netui.engine import model
+from netui.engine.client import Engine, EngineError, NotFound
 from netui.engine.model import parse_time
 
 ContainerNetworks = Sequence[str | tuple[str, Sequence[str]]]
