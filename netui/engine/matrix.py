@@ -142,7 +142,7 @@ class MatrixResult:
     cancelled: bool = False
     notes: dict[str, str] = field(default_factory=dict)  # container id -> note (paused, stopped during the run, shares…)
     left_out: tuple[tuple[str, str], ...] = ()
-    total: int = 0  # pairs to test: cancelled ones (a member stopped) are not counted
+    total: int | None = None  # pairs to test: cancelled ones (a member stopped) are not counted
     retried: int = 0  # negative answers tried again before being reported
     recovered: int = 0  # of those, how many answered on a later try
     overflow: str = ""  # the kernel's neighbour table overflowed during the run: what that means
@@ -209,8 +209,8 @@ class Pace:
     """
 
     def __init__(self, cpus: int, cap: int) -> None:
-        self.max_workers = max(1, min(cap, 2 * cpus))
-        self.max_per_exec = max(8, min(32, 8 * cpus))
+        self.max_workers = max(1, min(cap, 4 * cpus))
+        self.max_per_exec = max(16, min(64, 16 * cpus))
         self.workers = self.max_workers
         self.per_exec = self.max_per_exec
         self.rate: float | None = None  # pairs a second; None: no limit

@@ -842,6 +842,15 @@ class Prober:
         self.sidecars.sweep()
 
 
+def __getattr__(name: str) -> object:
+    """The matrix's Cell and MatrixResult live in netui.engine.matrix; still importable from here."""
+    if name in ("Cell", "MatrixResult", "MATRIX_SCRIPT"):
+        from netui.engine import matrix
+
+        return getattr(matrix, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def _address_of(snap: Snapshot, c: Container, network: Network | None) -> str | None:
     """c's IPv4 on that network (through its stack owner for container:<x>), or on any."""
     holder = snap.stack_holder(c)

@@ -22,26 +22,27 @@ def test_arp_cache_counters():
 
 def test_pace_follows_the_cpu_count():
     two = Pace(cpus=2, cap=8)
-    assert (two.workers, two.per_exec, two.rate) == (4, 16, None)
+    assert (two.workers, two.per_exec, two.rate) == (8, 32, None)
     one = Pace(cpus=1, cap=8)
-    assert (one.workers, one.per_exec) == (2, 8)
+    assert (one.workers, one.per_exec) == (4, 16)
     big = Pace(cpus=32, cap=8)
-    assert (big.workers, big.per_exec) == (8, 32)  # the caller's cap, and 32 pings per exec at most
+    assert (big.workers, big.per_exec) == (8, 64)  # the caller's cap, and 64 pings per exec at most
 
 
 def test_pace_backs_off_when_slow_and_recovers_when_calm():
     p = Pace(cpus=2, cap=8)
     p.slow()
-    assert (p.workers, p.per_exec) == (2, 8)
+    assert (p.workers, p.per_exec) == (4, 16)
+    p.slow()
     p.slow()
     p.slow()
     assert (p.workers, p.per_exec) == (1, 4)  # never below one exec of four pings
     for _ in range(9):
         p.calm(10)
-    assert (p.workers, p.per_exec) == (4, 16)  # back to what the machine allows, not beyond
+    assert (p.workers, p.per_exec) == (4, 32)  # three calm execs: one more exec, twice the pings
     for _ in range(30):
         p.calm(10)
-    assert (p.workers, p.per_exec) == (4, 16)
+    assert (p.workers, p.per_exec) == (8, 32)  # back to what the machine allows, not beyond
 
 
 def test_pace_limits_pairs_a_second_after_overload():

@@ -220,8 +220,8 @@ class MatrixScreen(ModalScreen[None]):
             counts[c.status] = counts.get(c.status, 0) + 1
         summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
         word = "cancelled after" if r.cancelled else "done:"
-        self.total = r.total
-        status.update(Text(f" {word} {len(r.cells)} / {r.total} pairs in {r.seconds:.1f} s  ({summary})", style="bold" if not r.cancelled else "yellow"))
+        self.total = r.total if r.total is not None else self.total
+        status.update(Text(f" {word} {len(r.cells)} / {self.total} pairs in {r.seconds:.1f} s  ({summary})", style="bold" if not r.cancelled else "yellow"))
         how = Text()
         if r.retried:
             how.append(f" {r.retried} negative answers tried again before being reported; {r.recovered} of them answered then\n", style="dim")
