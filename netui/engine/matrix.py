@@ -421,6 +421,8 @@ class MatrixRun:
                 if self.cancel.is_set():
                     break
                 self.recovered += self.recovered_now
+                if rnd:
+                    self._check_members()  # a target that stopped meanwhile is no "no reply"
                 self._settle(rnd)
                 if any(self.pending.values()):
                     self.cancel.wait(self._pause_before(rnd + 1))
