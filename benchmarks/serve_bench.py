@@ -336,7 +336,7 @@ def main() -> None:
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the same lock as run.py: one benchmark at a time
     except OSError:
-        raise SystemExit("benchmarks/serve_bench.py: another benchmark is running on this machine; wait for it to end")
+        raise SystemExit("benchmarks/serve_bench.py: another benchmark is running on this machine; wait for it to end") from None
     sweep_leftovers(engine, "netui.bench", "1", PREFIX, older_than=3600)
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda s, f: (_ for _ in ()).throw(KeyboardInterrupt(f"signal {s}")))

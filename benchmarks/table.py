@@ -127,6 +127,14 @@ def table(r: dict) -> None:
     if mx:
         s = mx["time"]
         print(f"| Connectivity matrix, 20 containers ({mx['pairs']} pairs) | {s['median']:.2f} s ({s['min']:.2f}–{s['max']:.2f}) | ≤ 10 s | {met(s['median'] <= 10)} |")
+    m50 = r.get("matrix50")
+    if m50:
+        s = m50["time"]
+        full = sum(run.get("neighbour_table_full", 0) for run in m50["runs"])
+        print(f"| Connectivity matrix, {m50['containers']} containers ({m50['pairs']} pairs), {len(m50['runs'])} runs: "
+              f"false \"no reply\" (checked with `docker exec a ping -c 2 -W 1 b`) | {m50['false_no_reply']} "
+              f"in {s['median']:.1f} s ({s['min']:.1f}–{s['max']:.1f}); kernel neighbour table full {full} times | 0 | "
+              f"{met(m50['false_no_reply'] == 0)} |")
     serve = r.get("serve")
     if serve:
         serve_rows(serve)

@@ -380,7 +380,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
     from netui.ui.app import NetuiApp
 
     sources: list[Source] = (list(ReplaySource.all(args.replay)) if args.replay
-                             else [EngineSource(host, context=context) for host, context in engine_targets(args)])
+                             else [EngineSource(host, context=context, sweep=not args.read_only) for host, context in engine_targets(args)])
     app = NetuiApp(sources, read_only=args.read_only, interval=args.interval, probe_image=args.probe_image)
     if args.theme:
         if args.theme not in app.available_themes:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from netui.engine import model
 from netui.engine.client import Engine, EngineError, NotFound
 from netui.engine.model import parse_time
 
@@ -293,3 +294,11 @@ def sweep_leftovers(engine: Engine, label: str, value: str, name_prefix: str,
             except EngineError:
                 pass  # something not ours is still attached, or it is already gone
     return removed
+
+
+def sweep_probe_leftovers(engine: Engine) -> list[str]:
+    """Remove probe containers that a netui which died left behind (older releases kept
+    them; one created but never started never ends on its own): only what carries both
+    the probe label and the name prefix, and only past a probe container's longest life,
+    so another netui's probe in progress is never touched."""
+    return sweep_leftovers(engine, model.PROBE_LABEL, "1", model.PROBE_PREFIX, older_than=model.PROBE_MAX_AGE)

@@ -82,10 +82,13 @@ VERDICT_STATUS = {
     "reachable": "ok",
     "reachable by IP only": "warn",
     "isolated (no shared network)": "isolated",
+    "reachable by IP (expected with host networking)": "warn",
+    **{f"target paused: {v}": "warn" for v in ("reachable by name", "reachable", "reachable by IP only")},
     # a matrix cell's status (Cell.status)
     "ok": "ok",
     "by-ip": "warn",
     "isolated": "isolated",
+    "paused": "warn",
 }
 MANY = 3  # past this many results (a matrix), the header sums them up instead of a line each
 
