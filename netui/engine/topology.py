@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from netui.engine.client import Engine, NotFound
-from netui.engine.model import Container, Endpoint, Network, Snapshot
+from netui.engine.model import Container, ContainerConfig, Endpoint, Network, Snapshot
 
 INSPECT_WORKERS = 8
 
@@ -27,8 +27,8 @@ class TopologyReader:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        # container id -> (inspect key, endpoints keyed by network name)
-        self._details: dict[str, tuple[tuple, dict[str, dict[str, Any]]]] = {}
+        # container id -> (inspect key, endpoints keyed by network name, what else the inspect told)
+        self._details: dict[str, tuple[tuple, dict[str, dict[str, Any]], ContainerConfig]] = {}
         # container id -> (as listed, as merged with its details): reused while the listing is equal
         self._merged: dict[str, tuple[Container, Container]] = {}
         # container id -> (its raw list entry without "Status", the parsed container)
@@ -139,7 +139,7 @@ class TopologyReader:
         """The container merged with its cached details, if they are still current (call under the lock)."""
         cached = self._details.get(c.id)
         if cached is not None and cached[0] == c.inspect_key:
-            return _merge(c, cached[1])
+            return _merge(c, cached[1], cached[2])
         return None
 
     def forget_gone(self, live: set[str]) -> None:
@@ -158,7 +158,7 @@ class TopologyReader:
         todo = [cid for cid in pending if cid in snap.container_by_id]
         if not todo:
             return snap
-        results: dict[str, dict[str, dict[str, Any]] | None] = {}
+        results: dict[str, tuple[dict[str, dict[str, Any]], ContainerConfig] | None] = {}
         by_id = snap.container_by_id
 
         def inspect(cid: str) -> None:
@@ -169,11 +169,12 @@ class TopologyReader:
                 return
             nets = ((data.get("NetworkSettings") or {}).get("Networks") or {}) if isinstance(data, dict) else {}
             details = {str(k): (v or {}) for k, v in nets.items() if isinstance(v, dict) or v is None}
-            results[cid] = details
+            config = ContainerConfig.from_inspect(data)
+            results[cid] = (details, config)
             with self._lock:
                 # Kept as it arrives: if the engine goes away half-way through a large
                 # engine's inspects, the next read goes on from here.
-                self._details[cid] = (by_id[cid].inspect_key, details)
+                self._details[cid] = (by_id[cid].inspect_key, details, config)
 
         if len(todo) == 1:
             inspect(todo[0])
@@ -188,10 +189,10 @@ class TopologyReader:
         containers = []
         with self._lock:
             for c in snap.containers:
-                details = results.get(c.id)
-                if details is not None:
+                got = results.get(c.id)
+                if got is not None:
                     listed = c
-                    c = _merge(c, details)
+                    c = _merge(c, *got)
                     self._merged[c.id] = (listed, c)
                 containers.append(c)
         return replace(snap, containers=tuple(containers))
@@ -221,8 +222,9 @@ def _with_network_ids(c: Container, by_name: dict[str, str]) -> Container:
     return replace(c, endpoints=eps)
 
 
-def _merge(c: Container, details: dict[str, dict[str, Any]]) -> Container:
-    """A container with aliases, DNS names and static IPs taken from its inspect."""
+def _merge(c: Container, details: dict[str, dict[str, Any]], config: ContainerConfig | None = None) -> Container:
+    """A container with aliases, DNS names and static IPs taken from its inspect (and
+    what else the inspect told: port bindings, environment hosts, links)."""
     eps = []
     for e in c.endpoints:
         d = details.get(e.network_name)
@@ -240,4 +242,4 @@ def _merge(c: Container, details: dict[str, dict[str, Any]]) -> Container:
                 gw_priority=full.gw_priority if full.gw_priority is not None else e.gw_priority,
             )
         )
-    return replace(c, endpoints=tuple(eps), details=True)
+    return replace(c, endpoints=tuple(eps), details=True, config=config if config is not None else c.config)
