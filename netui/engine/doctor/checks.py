@@ -33,12 +33,13 @@ import ipaddress
 import re
 import shlex
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 
 from netui.engine.doctor.context import Context
 from netui.engine.doctor.explain import EXPLAIN
 from netui.engine.doctor.findings import INFO, PROBLEM, WARNING, Finding, Fix, Subject
 from netui.engine.doctor.pools import headroom, usage, warn_below
-from netui.engine.hostnet import host_overlaps
+from netui.engine.hostnet import docker_bridge_names, host_overlaps
 from netui.engine.model import Container, Network, addresses_overlap
 from netui.engine.specs import ConnectSpec, DisconnectSpec, NetworkSpec, StepsSpec
 
@@ -309,11 +310,16 @@ def subnet_host_routes(ctx: Context) -> Iterator[Finding]:
     host = ctx.host
     if not host.known:
         return
-    for n in ctx.snapshot.networks:
+    snap = ctx.snapshot
+    for n in snap.networks:
         if n.driver in ("macvlan", "ipvlan") or n.builtin or n.config_only:
             continue  # macvlan/ipvlan sit on the host's LAN on purpose
+        # The host's routes other than the Docker bridges', this network's own included: a
+        # LAN route with exactly this network's subnet is the case that hurts most.
+        own = docker_bridge_names(replace(snap, networks=(n,)))
+        others = replace(snap, networks=tuple(x for x in snap.networks if x.id != n.id))
         for s in _subnets(n):
-            found = host_overlaps(s, host, ctx.snapshot)
+            found = [r for r in host_overlaps(s, host, others) if r.device not in own]
             if not found:
                 continue
             yield _finding("subnet-host-route", PROBLEM, f"{n.name} ({s}) overlaps this host's own networks", [n],
