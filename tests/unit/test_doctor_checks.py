@@ -14,7 +14,7 @@ from netui.engine.doctor.report import render, to_json
 from netui.engine.hostnet import HostNetworking, Route
 from netui.engine.model import ContainerConfig
 from netui.engine.specs import ConnectSpec, DisconnectSpec, NetworkSpec, StepsSpec
-from tests.unit.doctorkit import BRIDGE, HOST, ctr, net, published, snap
+from tests.unit.doctorkit import BRIDGE, ctr, net, published, snap
 
 
 def run(s, host: HostNetworking | None = None, endpoints=None, check: str | None = None):

@@ -14,7 +14,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from netui.engine.doctor.checks import OPT_ICC, FALSE, connect_fix, join_fix
+from netui.engine.doctor.checks import FALSE, OPT_ICC, connect_fix, join_fix
 from netui.engine.doctor.context import Context
 from netui.engine.doctor.findings import INFO, PROBLEM, WARNING, Finding, Fix, Subject
 from netui.engine.model import Container, Network, Snapshot
@@ -251,7 +251,8 @@ def _about_container(ctx: Context, source: Container, c: Container, name: str, p
     if not dns_nets:
         bridge = shared[0] if shared else None
         by_ip = seen.icmp_ok or seen.tcp_ok
-        ev = [f"they share only {bridge.name if bridge else 'no network'}" + (" (the default bridge: no embedded DNS)" if bridge and bridge.is_default_bridge else ""),
+        default = " (the default bridge: no embedded DNS)" if bridge and bridge.is_default_bridge else ""
+        ev = [f"they share only {bridge.name if bridge else 'no network'}{default}",
               f"{c.name} answered by IP" if by_ip else f"{c.name} did not answer by IP either"]
         out.append(_f("default-bridge-no-dns", WARNING, f"{c.name} is not reachable by name from {source.name}: no DNS where they meet",
                       [source, c, *([bridge] if bridge else [])], ev, _join(ctx, source, c)))
