@@ -25,6 +25,7 @@ from netui.engine.image import LOCAL_IMAGE
 from netui.engine.model import Snapshot
 from netui.engine.refresh import RefreshPolicy
 from netui.engine.source import Source
+from netui.ui.doctor_runner import DoctorMixin
 from netui.ui.messages import (
     Connected,
     ConnectFailed,
@@ -47,7 +48,7 @@ WRITE_ACTIONS = frozenset(
 PROBE_ACTIONS = frozenset({"probe_container", "probe_port", "matrix", "probe_history"})
 
 
-class NetuiApp(App[int]):
+class NetuiApp(DoctorMixin, App[int]):
     TITLE = "netui"
     CSS_PATH = stylesheets()
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
@@ -56,6 +57,7 @@ class NetuiApp(App[int]):
     BINDINGS = [
         Binding("q", "quit", "Quit", tooltip="quit netui"),
         Binding("question_mark", "help", "Help", tooltip="this screen"),
+        Binding("exclamation_mark", "problems", "Problems", tooltip="what is wrong with this setup, why, and the fix (netui doctor)"),
     ]
 
     def __init__(self, source: Source, *, read_only: bool = False, interval: float = 30.0,
@@ -83,6 +85,7 @@ class NetuiApp(App[int]):
         # The last probe or matrix, drawn on the map until the topology changes.
         self._probe_marks: list[tuple[str, str, str]] = []
         self._marks_topology: object = None
+        self.init_doctor()
 
     def get_default_screen(self) -> ExplorerScreen:
         return ExplorerScreen()
@@ -331,6 +334,7 @@ class NetuiApp(App[int]):
         if self.state in ("connecting", "reconnecting", "disconnected"):
             self._set_state("live")
         self.explorer.show_snapshot(msg.snapshot, flash=flash)
+        self.check_snapshot(msg.snapshot)
         for screen in self.screen_stack[1:]:
             update = getattr(screen, "update_snapshot", None)
             if update is not None:
