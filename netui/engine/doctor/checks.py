@@ -416,7 +416,7 @@ def shared_stacks(ctx: Context) -> Iterator[Finding]:
         if owner is None:
             yield _finding("shared-stack", PROBLEM, f"{c.name} shares the network stack of a container that is gone", [c],
                            [f"{c.name}: --network {c.network_mode}", f"no container {c.stack_owner[:12]} on the engine"],
-                           Fix((("docker", "rm", c.name),), "then re-create it with --network container:<a running container>, "
+                           Fix((("docker", "rm", "-f", c.name),), "then re-create it with --network container:<a running container>, "
                                "or on a network"), key=f"shared-stack:{c.id}")
         elif not owner.running and (c.running or c.state in ("created", "exited")):
             sev = WARNING
