@@ -15,21 +15,19 @@ import ipaddress
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
-import time
 import uuid
 
 import pytest
 
 from netui.engine.actions import Actions
-from netui.engine.client import Engine, EngineError
+from netui.engine.client import EngineError
 from netui.engine.doctor import diagnose
 from netui.engine.doctor.read import read_context
 from netui.engine.hostnet import read_host_networking
 from netui.engine.probes import Prober
+from tests.engine.privated import private_engine
 from tests.engine.subnets import free_subnets
 
 pytestmark = pytest.mark.engine
@@ -316,42 +314,7 @@ def test_deep_reads_every_network_and_finds_no_stale_endpoint_on_healthy_ones(en
 # -- the address pools, on a private dockerd with a tiny pool ---------------------------------
 @pytest.fixture
 def tiny_pool_engine():
-    if not shutil.which("dockerd") or not shutil.which("unshare") or os.geteuid() != 0:
-        pytest.skip("needs root, dockerd and unshare")
-    host = read_host_networking(Engine().connect())
-    used = [r.network for r in host.routes if r.network.prefixlen > 0]
-    base = next((b for b in ipaddress.ip_network("10.240.0.0/16").subnets(new_prefix=22)
-                 if not any(u.version == 4 and u.overlaps(b) for u in used)), None)
-    if base is None:
-        pytest.fail("no free /22 in 10.240.0.0/16 for the private engine's pool")
-    tmp = tempfile.mkdtemp(prefix="netui-pool-", dir="/tmp")
-    sock = f"{tmp}/d.sock"
-    log = open(f"{tmp}/log", "w")
-    proc = subprocess.Popen(["unshare", "--net", "--", "dockerd", "--host", f"unix://{sock}", "--data-root", f"{tmp}/data",
-                             "--exec-root", f"{tmp}/exec", "--pidfile", f"{tmp}/d.pid", "--bridge", "none", "--iptables=false",
-                             "--ip6tables=false", "--default-address-pool", f"base={base},size=24"],
-                            stdout=log, stderr=log, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 40
-        while True:
-            try:
-                eng = Engine(f"unix://{sock}")
-                eng.connect()
-                break
-            except EngineError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    pytest.fail(f"the private dockerd did not start; see {tmp}/log")
-                time.sleep(0.3)
-        yield eng, str(base)
-        eng.close()
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-        subprocess.run(["rm", "-rf", tmp], check=False)
+    yield from private_engine(prefix=22)
 
 
 def test_address_pool_headroom_warns_then_says_full_when_create_fails(tiny_pool_engine):
