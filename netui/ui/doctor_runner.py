@@ -25,6 +25,14 @@ HOST_ROUTES_TTL = 60.0
 class FindingsReady(Message):
     snapshot: Snapshot
     findings: list[Finding]
+    key: tuple = ()
+
+
+def doctor_key(snapshot: Snapshot) -> tuple:
+    """What the checks read of a snapshot (unchanged objects compare by identity: cheap)."""
+    return (snapshot.networks, snapshot.engine.address_pools, snapshot.engine.host,
+            tuple((c.id, c.name, c.state, c.network_mode, c.endpoints, c.ports, c.mounts, c.config, c.labels, c.command)
+                  for c in snapshot.containers))
 
 
 class DoctorMixin:
@@ -36,11 +44,23 @@ class DoctorMixin:
 
     def init_doctor(self) -> None:
         self.findings = []
-        self.findings_snapshot: Snapshot | None = None
+        self.findings_snapshot: Snapshot | None = None  # the latest snapshot the findings hold for
+        self._findings_key: tuple | None = None  # doctor_key of what the findings were computed on
+        self._pending_key: tuple | None = None  # ... of what a worker is checking now
 
     def check_snapshot(self, snapshot: Snapshot) -> None:
-        """Run the checks on this snapshot (the latest wins)."""
-        self.run_worker(lambda: self._diagnose(snapshot), thread=True, exclusive=True, group="doctor",  # type: ignore[attr-defined]
+        """Run the checks on this snapshot (the latest wins). A snapshot that differs from
+        the last checked one only in what no check reads (a status text such as "Up 6
+        minutes", the time it was taken) keeps the findings: the resync every 30 s costs
+        nothing here."""
+        key = doctor_key(snapshot)
+        if key == self._findings_key and self._pending_key is None:
+            self.findings_snapshot = snapshot
+            return
+        if key == self._pending_key:
+            return  # being checked: its result holds for this one too
+        self._pending_key = key
+        self.run_worker(lambda: self._diagnose(snapshot, key), thread=True, exclusive=True, group="doctor",  # type: ignore[attr-defined]
                         exit_on_error=False, name="doctor", description="check the topology")
 
     def _host_networking(self, snapshot: Snapshot) -> HostNetworking:
@@ -56,15 +76,17 @@ class DoctorMixin:
             self._host_net = (time.monotonic(), key, host)
         return host
 
-    def _diagnose(self, snapshot: Snapshot) -> None:
+    def _diagnose(self, snapshot: Snapshot, key: tuple) -> None:
         findings = diagnose(Context(snapshot, self._host_networking(snapshot)))
-        self.post_message(FindingsReady(snapshot, findings))  # type: ignore[attr-defined]
+        self.post_message(FindingsReady(snapshot, findings, key))  # type: ignore[attr-defined]
 
     def on_findings_ready(self, msg: FindingsReady) -> None:
-        if not self.is_running or msg.snapshot is not self.snapshot:  # type: ignore[attr-defined]
+        if not self.is_running or msg.key != self._pending_key:  # type: ignore[attr-defined]
             return  # a newer snapshot is being checked
+        self._pending_key, self._findings_key = None, msg.key
         self.findings = msg.findings
-        self.findings_snapshot = msg.snapshot
+        current = self.snapshot  # type: ignore[attr-defined]
+        self.findings_snapshot = current if current is not None and doctor_key(current) == msg.key else msg.snapshot
         n = counts(msg.findings)
         for screen in self.screen_stack:  # type: ignore[attr-defined]
             status = getattr(screen, "status", None)

@@ -134,6 +134,7 @@ class ExplorerScreen(Screen[None]):
             self.detail_source = "networks"
             self.set_focus(self.networks)
         self._show_details()
+        self.call_after_refresh(self._show_details)  # a cursor moved right after a sync lands on the next frame
         return True
 
     def action_problems(self) -> None:
