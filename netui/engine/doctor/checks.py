@@ -311,22 +311,33 @@ def subnet_host_routes(ctx: Context) -> Iterator[Finding]:
     if not host.known:
         return
     snap = ctx.snapshot
-    for n in snap.networks:
-        if n.driver in ("macvlan", "ipvlan") or n.builtin or n.config_only:
-            continue  # macvlan/ipvlan sit on the host's LAN on purpose
+    bridges = docker_bridge_names(snap)
+    mine = [(n, s) for n in snap.networks if n.driver not in ("macvlan", "ipvlan") and not n.builtin and not n.config_only
+            for s in _subnets(n)]  # macvlan/ipvlan sit on the host's LAN on purpose
+    if not mine:
+        return
+    # Only the host's own routes that touch a Docker subnet matter; usually none do, and the
+    # per-network work below is skipped (a busy host has hundreds of routes, most of them bridges').
+    relevant = tuple(r for r in host.routes if r.device not in bridges and r.network.prefixlen > 0
+                     and any(r.network.version == s.version and r.network.overlaps(s) for _, s in mine))
+    if not relevant:
+        return
+    few = replace(host, routes=relevant)
+    for n, s in mine:
+        if not any(r.network.version == s.version and r.network.overlaps(s) for r in relevant):
+            continue
         # The host's routes other than the Docker bridges', this network's own included: a
         # LAN route with exactly this network's subnet is the case that hurts most.
         own = docker_bridge_names(replace(snap, networks=(n,)))
         others = replace(snap, networks=tuple(x for x in snap.networks if x.id != n.id))
-        for s in _subnets(n):
-            found = [r for r in host_overlaps(s, host, others) if r.device not in own]
-            if not found:
-                continue
-            yield _finding("subnet-host-route", PROBLEM, f"{n.name} ({s}) overlaps this host's own networks", [n],
-                           [f"{s} overlaps {r.describe()}" for r in found[:4]],
-                           Fix((("docker", "network", "rm", n.name), ("docker", "network", "create", "--subnet", "FREE_SUBNET", n.name)),
-                               "disconnect its containers first; or leave out --subnet and let Docker pick a free block"),
-                           key=f"subnet-host-route:{n.id}:{s}")
+        found = [r for r in host_overlaps(s, few, others) if r.device not in own]
+        if not found:
+            continue
+        yield _finding("subnet-host-route", PROBLEM, f"{n.name} ({s}) overlaps this host's own networks", [n],
+                       [f"{s} overlaps {r.describe()}" for r in found[:4]],
+                       Fix((("docker", "network", "rm", n.name), ("docker", "network", "create", "--subnet", "FREE_SUBNET", n.name)),
+                           "disconnect its containers first; or leave out --subnet and let Docker pick a free block"),
+                       key=f"subnet-host-route:{n.id}:{s}")
 
 
 def address_pools(ctx: Context) -> Iterator[Finding]:

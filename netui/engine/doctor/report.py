@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from netui.engine.doctor.findings import INFO, PROBLEM, WARNING, Finding, counts, worst_first
 from netui.text import clean
+
+if TYPE_CHECKING:
+    from rich.text import Text  # imported where text is made: `--json` needs no rich
 
 HEAD = {PROBLEM: ("PROBLEM", "bold red"), WARNING: ("WARNING", "bold yellow"), INFO: ("INFO", "bold cyan")}
 ICON = {PROBLEM: ("✖", "bold red"), WARNING: ("⚠", "bold yellow"), INFO: ("ℹ", "cyan")}
@@ -30,6 +32,8 @@ def summary(findings: list[Finding]) -> str:
 
 
 def finding_text(f: Finding, indent: str = "  ", explain: bool = False) -> Text:
+    from rich.text import Text
+
     icon, style = ICON.get(f.severity, ("?", ""))
     t = Text(indent)
     t.append(f"{icon} ", style=style)
@@ -48,6 +52,8 @@ def finding_text(f: Finding, indent: str = "  ", explain: bool = False) -> Text:
 
 
 def render(findings: list[Finding], *, header: str = "", notes: Iterable[str] = ()) -> Text:
+    from rich.text import Text
+
     out = Text()
     if header:
         out.append(clean(header) + "\n", style="bold")
