@@ -97,11 +97,15 @@ class DoctorMixin:
                 update(msg.findings, msg.snapshot)
 
     def action_problems(self) -> None:
+        from netui.ui.screens.explorer_screen import ExplorerScreen
+        from netui.ui.screens.map_screen import MapScreen
         from netui.ui.screens.problems_screen import ProblemsScreen
 
         if isinstance(self.screen, ProblemsScreen):  # type: ignore[attr-defined]
             self.screen.dismiss(None)  # type: ignore[attr-defined]
             return
+        if not isinstance(self.screen, (ExplorerScreen, MapScreen)):  # type: ignore[attr-defined]
+            return  # not over a dialog: finish (or close) it first
         if self.snapshot is None:  # type: ignore[attr-defined]
             from netui.ui.toast import toast
 

@@ -32,8 +32,10 @@ from __future__ import annotations
 import ipaddress
 import re
 import shlex
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from itertools import accumulate
 
 from netui.engine.doctor.context import Context
 from netui.engine.doctor.explain import EXPLAIN
@@ -318,8 +320,19 @@ def subnet_host_routes(ctx: Context) -> Iterator[Finding]:
         return
     # Only the host's own routes that touch a Docker subnet matter; usually none do, and the
     # per-network work below is skipped (a busy host has hundreds of routes, most of them bridges').
-    relevant = tuple(r for r in host.routes if r.device not in bridges and r.network.prefixlen > 0
-                     and any(r.network.version == s.version and r.network.overlaps(s) for _, s in mine))
+    spans: dict[int, list[tuple[int, int]]] = {4: [], 6: []}
+    for _, s in mine:
+        spans[s.version].append((int(s.network_address), int(s.broadcast_address)))
+    starts = {v: sorted(x) for v, x in spans.items()}
+    reach = {v: list(accumulate((hi for _, hi in x), max)) for v, x in starts.items()}  # the furthest end so far
+
+    def touches(net) -> bool:
+        lo, hi = int(net.network_address), int(net.broadcast_address)
+        x = starts[net.version]
+        i = bisect_right(x, (hi, 1 << 129)) - 1  # the last span starting at or before hi
+        return i >= 0 and reach[net.version][i] >= lo
+
+    relevant = tuple(r for r in host.routes if r.network.prefixlen > 0 and r.device not in bridges and touches(r.network))
     if not relevant:
         return
     few = replace(host, routes=relevant)
