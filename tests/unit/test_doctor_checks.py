@@ -283,3 +283,14 @@ def test_a_thousand_containers_are_checked_quickly(size):
     t0 = time.perf_counter()
     diagnose(Context(s))
     assert time.perf_counter() - t0 < 0.5
+
+
+def test_a_fix_is_refused_read_only_before_any_step():
+    from netui.engine.actions import ActionLog, Actions, ReadOnlyError
+
+    log = ActionLog()
+    steps = StepsSpec((NetworkSpec(name="n"), ConnectSpec("n", "c")))
+    with pytest.raises(ReadOnlyError):
+        Actions(None, read_only=True, log=log).perform(steps)  # type: ignore[arg-type]
+    assert log.entries == []
+    assert steps.all_argv() == [["docker", "network", "create", "--driver", "bridge", "n"], ["docker", "network", "connect", "n", "c"]]
