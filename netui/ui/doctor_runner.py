@@ -47,20 +47,26 @@ class DoctorMixin:
         self.findings_snapshot: Snapshot | None = None  # the latest snapshot the findings hold for
         self._findings_key: tuple | None = None  # doctor_key of what the findings were computed on
         self._pending_key: tuple | None = None  # ... of what a worker is checking now
+        self._next: tuple[Snapshot, tuple] | None = None  # the latest snapshot that came in meanwhile
 
     def check_snapshot(self, snapshot: Snapshot) -> None:
         """Run the checks on this snapshot (the latest wins). A snapshot that differs from
         the last checked one only in what no check reads (a status text such as "Up 6
         minutes", the time it was taken) keeps the findings: the resync every 30 s costs
-        nothing here."""
+        nothing here. One check runs at a time: snapshots that arrive meanwhile (an event
+        storm) are checked once it ends, the latest only."""
         key = doctor_key(snapshot)
-        if key == self._findings_key and self._pending_key is None:
+        if self._pending_key is not None:
+            self._next = None if key == self._pending_key else (snapshot, key)
+            return
+        if key == self._findings_key:
             self.findings_snapshot = snapshot
             return
-        if key == self._pending_key:
-            return  # being checked: its result holds for this one too
+        self._start(snapshot, key)
+
+    def _start(self, snapshot: Snapshot, key: tuple) -> None:
         self._pending_key = key
-        self.run_worker(lambda: self._diagnose(snapshot, key), thread=True, exclusive=True, group="doctor",  # type: ignore[attr-defined]
+        self.run_worker(lambda: self._diagnose(snapshot, key), thread=True, group="doctor",  # type: ignore[attr-defined]
                         exit_on_error=False, name="doctor", description="check the topology")
 
     def _host_networking(self, snapshot: Snapshot) -> HostNetworking:
@@ -82,8 +88,13 @@ class DoctorMixin:
 
     def on_findings_ready(self, msg: FindingsReady) -> None:
         if not self.is_running or msg.key != self._pending_key:  # type: ignore[attr-defined]
-            return  # a newer snapshot is being checked
+            return
         self._pending_key, self._findings_key = None, msg.key
+        if self._next is not None:
+            snapshot, key = self._next
+            self._next = None
+            if key != msg.key:
+                self._start(snapshot, key)  # a newer topology came in while this ran: check it, show this meanwhile
         self.findings = msg.findings
         current = self.snapshot  # type: ignore[attr-defined]
         self.findings_snapshot = current if current is not None and doctor_key(current) == msg.key else msg.snapshot
@@ -94,7 +105,7 @@ class DoctorMixin:
                 status.set(problems=n["problem"], warnings=n["warning"])  # the explorer's, the map's
             update = getattr(screen, "update_findings", None)
             if update is not None:
-                update(msg.findings, msg.snapshot)
+                update(msg.findings, current or msg.snapshot)  # fixes are checked against the latest
 
     def action_problems(self) -> None:
         from netui.ui.screens.explorer_screen import ExplorerScreen
