@@ -14,7 +14,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from netui.engine.doctor.checks import FALSE, OPT_ICC, connect_fix, join_fix
+from netui.engine.doctor.common import FALSE, OPT_ICC, connect_fix, join_fix
 from netui.engine.doctor.context import Context
 from netui.engine.doctor.findings import INFO, PROBLEM, WARNING, Finding, Fix, Subject
 from netui.engine.model import Container, Network, Snapshot
