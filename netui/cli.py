@@ -1,4 +1,4 @@
-"""Command line: `netui` opens the explorer; `netui dump`, `netui map`, `netui demo`, `netui image`, `netui serve`.
+"""Command line: `netui` opens the explorer; `netui dump`, `netui map`, `netui doctor`, `netui demo`, `netui image`, `netui serve`.
 
 Errors end in one line on stderr and a non-zero exit, never a traceback:
 1 for engine trouble, 2 for bad usage.
@@ -17,6 +17,7 @@ from netui import __version__
 
 EXIT_ENGINE = 1
 EXIT_USAGE = 2
+EXIT_DOCTOR_ENGINE = 2  # `netui doctor`: 1 means findings, so "cannot read the engine" is 2
 
 
 def _positive(value: str) -> float:
@@ -120,6 +121,22 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("action", choices=("up", "down", "status"))
     demo.add_argument("--image", default=None, help="image for the demo containers (default: the local busybox image)")
     demo.set_defaults(func=cmd_demo)
+
+    doc = sub.add_parser(
+        "doctor", help="what is wrong with the networking setup, why, and the fix (exit 0 clean, 1 findings, 2 no engine)",
+        description="Check the engine's networks and containers for the problems Docker users meet again and again; "
+        "each finding explains the concept and gives the fix as docker commands. Exit status: 0 when nothing is "
+        "above info, 1 with warnings or problems, 2 when the engine cannot be read.",
+    )
+    _engine_options(doc, sub=True, several=False)
+    doc.add_argument("--json", action="store_true", help="a JSON list of findings (docs/doctor-json.md)")
+    doc.add_argument("--network", metavar="NAME", help="only findings about this network and the containers on it")
+    doc.add_argument("--label", metavar="KEY[=VALUE]", help="only findings about networks or containers carrying this label")
+    doc.add_argument("--deep", action="store_true",
+                     help="also inspect every container and network (one request each): stopped containers' ports, "
+                     "environment, aliases, stale endpoints")
+    doc.add_argument("--stats", action="store_true", help="print the time and API requests it took, on stderr")
+    doc.set_defaults(func=cmd_doctor)
 
     img = sub.add_parser("image", help="build the local busybox image used by demos and probes (no registry needed)")
     _engine_options(img, sub=True, several=False)
@@ -346,6 +363,56 @@ def cmd_demo(args: argparse.Namespace) -> int:
         for line in demo.status(engine):
             print(line)
     return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from netui.engine.client import EngineError
+    from netui.engine.doctor import diagnose, exit_code, partial_checks, scoped
+    from netui.engine.doctor.read import read_context
+    from netui.engine.doctor.report import render, to_json
+    from netui.text import clean
+
+    t0 = time.perf_counter()
+    try:
+        from netui.engine.lite import LiteEngine
+
+        targets = engine_targets(args)
+        if len(targets) > 1:
+            raise UsageError("`netui doctor` checks one engine at a time: give one --host or --context")
+        host, context = targets[0]
+        engine = LiteEngine(host, context=context)  # a local socket without docker-py (its import alone is ~0.4 s)
+        engine.connect()
+        before = engine.counter.snapshot()
+        ctx = read_context(engine, deep=args.deep)
+    except EngineError as exc:
+        _err(str(exc))
+        return EXIT_DOCTOR_ENGINE
+    snap = ctx.snapshot
+    if args.network is not None and args.network not in snap.network_by_name and args.network not in snap.network_by_id:
+        _err(f"no network named {clean(args.network)!r} on this engine")
+        return EXIT_DOCTOR_ENGINE
+    findings = scoped(diagnose(ctx), snap, network=args.network, label=args.label)
+    if args.json:
+        sys.stdout.write(to_json(findings) + "\n")
+    else:
+        from rich.console import Console
+
+        scope = " · ".join(x for x in (f"network {args.network}" if args.network else "",
+                                       f"label {args.label}" if args.label else "") if x)
+        header = (f"netui doctor · {engine.info.label} · {len(snap.networks)} networks, {len(snap.containers)} containers"
+                  + (f" · only {scope}" if scope else ""))
+        notes = [ctx.host.summary]
+        partial = partial_checks(ctx)
+        if partial and not args.deep:
+            notes.append("not fully checked without --deep (one inspect per container and network): " + ", ".join(partial))
+        width = None if sys.stdout.isatty() else 200
+        Console(highlight=False, width=width).print(render(findings, header=header, notes=notes), end="")
+    sys.stdout.flush()
+    if args.stats:
+        print(f"netui: doctor over {len(snap.networks)} networks and {len(snap.containers)} containers: "
+              f"{(time.perf_counter() - t0) * 1000:.1f} ms with connect, {engine.counter.snapshot() - before} API requests "
+              f"after it ({engine.counter.by_path})", file=sys.stderr)
+    return exit_code(findings)
 
 
 def cmd_image(args: argparse.Namespace) -> int:

@@ -49,6 +49,11 @@ VIEWS = {
                           "t", *"backend", "enter", "wait:2500"]),
     "matrix": ((140, 40), [lambda app: _select(app, "app_network"), "m", lambda app: _pick_extra(app, "isolated_network"), "wait:4000"]),
     "create-network": ((120, 40), ["n", *"my_custom_net2", "tab", "tab", *"10.42.0.0/24", "tab", *"10.42.0.1"]),
+    "map-view": ((160, 48), [lambda app: _select(app, "app_network"), "v", "wait:1500"]),
+    "map-80x24": ((80, 24), [lambda app: _select(app, "app_network"), "v", "wait:1500"]),
+    "container-actions": ((140, 40), [lambda app: _select(app, "app_network"), "enter", lambda app: _select_container(app, "backend"), "a"]),
+    "logs": ((140, 40), [lambda app: _select(app, "app_network"), "enter", lambda app: _select_container(app, "frontend"), "l", "wait:1500"]),
+    "compose": ((160, 48), ["C", "wait:500"]),
 }
 
 

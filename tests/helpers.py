@@ -46,6 +46,8 @@ async def wait_for(pilot, predicate: Callable[[], object], timeout: float = 5.0,
 async def loaded(pilot) -> None:
     """Wait until the app shows a topology and has nothing left to do."""
     await wait_for(pilot, lambda: pilot.app.snapshot is not None, what="a snapshot")
+    # The doctor checks each snapshot in a worker: its count is on the status line.
+    await wait_for(pilot, lambda: getattr(pilot.app, "findings_snapshot", None) is pilot.app.snapshot, what="the doctor's check")
     await pilot.pause(0.1)
     await pilot.wait_for_scheduled_animations()
 

@@ -27,6 +27,7 @@ from netui.engine.specs import (
     PruneSpec,
     RemoveSpec,
     RunSpec,
+    StepsSpec,
     command_text,
     remove_argv,
 )
@@ -147,6 +148,22 @@ class Actions:
         from netui.engine import compose_run
 
         return self._run(spec.argv(), lambda: compose_run.run(spec))
+
+    @perform.register
+    def _(self, spec: StepsSpec) -> str:
+        """Each step in order (each logged); on a failure, what was done is said with it."""
+        if self.read_only:
+            raise ReadOnlyError()
+        done: list[str] = []
+        for step in spec.steps:
+            try:
+                done.append(self.perform(step))
+            except EngineError as exc:
+                if done:
+                    exc.message = f"{exc.message} (after: {'; '.join(done)})"
+                    exc.args = (exc.message,)
+                raise
+        return "; ".join(done)
 
     # -- re-checks right before a call ------------------------------------------------
     def users_of(self, name: str, network_id: str = "") -> list[str]:

@@ -11,13 +11,18 @@ import errno
 import os
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any
-
-import docker
-import docker.errors
-import requests.exceptions
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
 
 from netui.engine.model import EngineInfo, shown_host
+
+if TYPE_CHECKING:
+    import docker
+    import docker.errors
+    import requests
+
+# docker-py (and requests under it) are imported where they are used, not here: they cost
+# a third of a second or more to import, and `netui doctor` reads a local engine without them.
 
 MIN_API_VERSION = (1, 40)  # Docker 19.03; Debian 12 ships 20.10 (API 1.41)
 DEFAULT_TIMEOUT = 15
@@ -85,6 +90,7 @@ def _socket_path(host: str) -> str:
 
 
 def api_error_text(exc: docker.errors.APIError) -> str:
+    # (annotation only: docker-py is imported where an APIError can exist)
     """The engine's own words for a refused request, without docker-py's URL noise."""
     text = exc.explanation if isinstance(exc.explanation, str) and exc.explanation else str(exc)
     if isinstance(text, bytes):
@@ -96,6 +102,9 @@ def explain(exc: BaseException, host: str) -> EngineError:
     """Turn anything raised while talking to the engine into one line a user understands."""
     if isinstance(exc, EngineError):
         return exc
+    import docker.errors
+    import requests.exceptions
+
     hidden = bool(host) and not shown_host(host)
     host = shown_host(host)
     where = host or ("the configured address" if hidden else "the Docker engine")
@@ -152,12 +161,16 @@ class RequestCounter:
 
     def hook(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         req = response.request
-        path = requests.utils.urlparse(req.url or "").path
+        self.record(req.method or "", req.url or "")
+
+    def record(self, method: str, url: str) -> None:
+        """Count one request (docker-py's through `hook`; others call this directly)."""
+        path = urlparse(url).path
         # Strip the API version prefix and ids, so the table stays readable.
         parts = [p for p in path.split("/") if p]
         if parts and parts[0].startswith("v1."):
             parts = parts[1:]
-        key = f"{req.method} /{'/'.join(parts[:1])}" + ("/…" if len(parts) > 1 else "")
+        key = f"{method} /{'/'.join(parts[:1])}" + ("/…" if len(parts) > 1 else "")
         with self._lock:
             self.total += 1
             self.by_path[key] = self.by_path.get(key, 0) + 1
@@ -205,6 +218,8 @@ class Engine:
 
     def connect(self) -> EngineInfo:
         """Open the connection and learn the engine's version (2 requests). Raises EngineError."""
+        import docker
+
         env = resolve_host(self.requested_host)
         if self.context:
             env.pop("DOCKER_HOST", None)

@@ -16,8 +16,6 @@ import struct
 import tarfile
 import time
 
-from docker.utils import parse_repository_tag
-
 from netui.engine.client import Engine, EngineError, NotFound
 
 LOCAL_IMAGE = "netui/busybox:local"
@@ -45,6 +43,8 @@ def split_reference(ref: str) -> tuple[str, str]:
 
     `localhost:5000/tools/busybox` is the repository `localhost:5000/tools/busybox`
     with the tag latest: a colon before the last slash is a registry's port."""
+    from docker.utils import parse_repository_tag
+
     repo, tag = parse_repository_tag(ref.strip())
     return repo, tag or "latest"
 
@@ -58,6 +58,8 @@ def reference_problem(ref: str) -> str:
         return f"an image reference has no spaces, e.g. {LOCAL_IMAGE}"
     if _ID_RE.fullmatch(ref):
         return ""
+    from docker.utils import parse_repository_tag
+
     repo, tag = parse_repository_tag(ref)
     if "@" in ref:
         if not _DIGEST_RE.fullmatch(tag or ""):

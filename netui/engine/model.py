@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -381,6 +382,10 @@ class Container:
     endpoints: tuple[Endpoint, ...] = ()
     details: bool = False
     """True when aliases and DNS names come from an inspect (the list call has none)."""
+    mounts: tuple[str, ...] = ()
+    """Where volumes and bind mounts land in the container (their destinations), from the list call."""
+    config: ContainerConfig | None = None
+    """What only an inspect tells (port bindings, environment hosts, links, DNS); None when not inspected."""
 
     @classmethod
     def from_api(cls, data: Any) -> Container:
@@ -409,6 +414,7 @@ class Container:
             labels=_pairs(d.get("Labels")),
             ports=tuple(sorted({Port.from_api(p) for p in ports}, key=_port_order)) if isinstance(ports, list) else (),
             endpoints=endpoints,
+            mounts=_mount_destinations(d.get("Mounts")),
         )
 
     @property
@@ -484,6 +490,112 @@ class Container:
         # By network name, as the engine keys endpoints: a stopped container's list
         # entry has no NetworkID, and the snapshot fills that in from the name.
         return (self.name, self.state, tuple(sorted((e.network_name, e.endpoint_id) for e in self.endpoints)))
+
+
+def _mount_destinations(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(sorted({str(m.get("Destination")) for m in value if isinstance(m, Mapping) and m.get("Destination")}))
+
+
+# Environment variables whose value names a host a container talks to: DB_HOST, REDIS_URL,
+# API_ENDPOINT, KAFKA_BROKERS... Only the host part of such a value is kept, never the rest
+# (an environment also holds passwords).
+_ENV_HOST_KEY = re.compile(r"(HOST|HOSTNAME|HOSTS|ADDR|ADDRESS|SERVER|SERVERS|URL|URI|DSN|ENDPOINT|BROKERS?|UPSTREAM|BACKEND)$", re.I)
+_HOSTNAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,252}$")
+
+
+def env_hosts(env: Any) -> tuple[tuple[str, str], ...]:
+    """(variable, host) for each host an environment names, e.g. ("DB_HOST", "db") from
+    DB_HOST=db or ("API_URL", "backend") from API_URL=http://user:pw@backend:8080/x."""
+    out: dict[tuple[str, str], None] = {}
+    for item in env if isinstance(env, list) else ():
+        key, sep, value = str(item).partition("=")
+        if not sep or not _ENV_HOST_KEY.search(key.strip()):
+            continue
+        for part in re.split(r"[,\s]+", value.strip()):
+            host = _host_of(part)
+            if host:
+                out.setdefault((key.strip(), host), None)
+    return tuple(out)
+
+
+def _host_of(text: str) -> str:
+    if not text:
+        return ""
+    if "://" in text:
+        from urllib.parse import urlsplit
+
+        try:
+            host = urlsplit(text).hostname or ""
+        except ValueError:
+            return ""
+    else:
+        host = text.rsplit("@", 1)[-1].split("/", 1)[0]
+        if host.count(":") == 1:
+            host = host.split(":", 1)[0]
+    host = host.strip("[]").rstrip(".").lower()
+    if not host or ":" in host or not _HOSTNAME.match(host):
+        return ""
+    try:
+        ipaddress.ip_address(host)
+        return ""  # an address names no container
+    except ValueError:
+        pass
+    return host if not host.replace(".", "").isdigit() else ""
+
+
+@dataclass(frozen=True)
+class ContainerConfig:
+    """What the container list lacks and one inspect tells (HostConfig and Config)."""
+
+    port_bindings: tuple[tuple[str, str, int | None], ...] = ()
+    """(container port/protocol, host IP, host port or None) as configured, also while stopped."""
+    env_hosts: tuple[tuple[str, str], ...] = ()
+    """(variable, host) for hosts the environment names; no other part of it is kept."""
+    links: tuple[tuple[str, str], ...] = ()
+    """Legacy --link: (linked container, alias)."""
+    dns: tuple[str, ...] = ()
+    extra_hosts: tuple[str, ...] = ()
+    cap_add: tuple[str, ...] = ()
+    cap_drop: tuple[str, ...] = ()
+    privileged: bool = False
+
+    @classmethod
+    def from_inspect(cls, data: Any) -> ContainerConfig:
+        d = _dict(data)
+        hc = _dict(d.get("HostConfig"))
+        cfg = _dict(d.get("Config"))
+        bindings = []
+        for key, binds in sorted(_dict(hc.get("PortBindings")).items()):
+            for b in binds if isinstance(binds, list) else ():
+                b = _dict(b)
+                port = _int(b.get("HostPort"), 0)
+                bindings.append((str(key), _str(b.get("HostIp")), port or None))
+        links = []
+        for link in _strs(hc.get("Links")):
+            # "/db:/web/db": the container /db, seen from /web as db
+            target, _, alias = link.partition(":")
+            links.append((target.lstrip("/"), alias.rsplit("/", 1)[-1] if alias else target.lstrip("/")))
+        return cls(
+            port_bindings=tuple(bindings),
+            env_hosts=env_hosts(cfg.get("Env")),
+            links=tuple(links),
+            dns=_strs(hc.get("Dns")),
+            extra_hosts=_strs(hc.get("ExtraHosts")),
+            cap_add=tuple(c.upper() for c in _strs(hc.get("CapAdd"))),
+            cap_drop=tuple(c.upper() for c in _strs(hc.get("CapDrop"))),
+            privileged=bool(hc.get("Privileged")),
+        )
+
+    @property
+    def net_raw(self) -> bool | None:
+        """Whether the container may open raw sockets (ping): Docker grants NET_RAW by default."""
+        if self.privileged or any(c in ("NET_RAW", "CAP_NET_RAW", "ALL") for c in self.cap_add):
+            return True
+        if any(c in ("NET_RAW", "CAP_NET_RAW", "ALL") for c in self.cap_drop):
+            return False
+        return True
 
 
 def addresses_overlap(a: str, b: str) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-from netui.engine.model import Container, Endpoint, EngineInfo, IpamConfig, Network, Port, Snapshot, parse_time
+from netui.engine.model import Container, ContainerConfig, Endpoint, EngineInfo, IpamConfig, Network, Port, Snapshot, parse_time
 
 SCHEMA = "netui.dump/1"
 
@@ -128,6 +128,8 @@ def container_dict(c: Container, snap: Snapshot) -> dict[str, Any]:
         "details": c.details,
         "endpoints": [endpoint_dict(e) for e in c.endpoints],
         "ports": [port_dict(p) for p in c.ports],
+        "mounts": list(c.mounts),
+        "config": config_dict(c.config) if c.config is not None else None,
     }
 
 
@@ -146,6 +148,34 @@ def engine_dict(e: EngineInfo) -> dict[str, Any]:
         "product": e.product,
         "context": e.context,
     }
+
+
+def config_dict(cfg: ContainerConfig) -> dict[str, Any]:
+    return {
+        "port_bindings": [{"container_port": k, "host_ip": ip, "host_port": port} for k, ip, port in cfg.port_bindings],
+        "env_hosts": [{"variable": var, "host": host} for var, host in cfg.env_hosts],
+        "links": [{"container": t, "alias": a} for t, a in cfg.links],
+        "dns": list(cfg.dns),
+        "extra_hosts": list(cfg.extra_hosts),
+        "cap_add": list(cfg.cap_add),
+        "cap_drop": list(cfg.cap_drop),
+        "privileged": cfg.privileged,
+    }
+
+
+def _config(d: Any) -> ContainerConfig | None:
+    if not isinstance(d, dict):
+        return None
+    return ContainerConfig(
+        port_bindings=tuple((str(b["container_port"]), str(b.get("host_ip") or ""), b.get("host_port")) for b in d.get("port_bindings") or []),
+        env_hosts=tuple((str(e["variable"]), str(e["host"])) for e in d.get("env_hosts") or []),
+        links=tuple((str(x["container"]), str(x.get("alias") or x["container"])) for x in d.get("links") or []),
+        dns=tuple(d.get("dns") or ()),
+        extra_hosts=tuple(d.get("extra_hosts") or ()),
+        cap_add=tuple(d.get("cap_add") or ()),
+        cap_drop=tuple(d.get("cap_drop") or ()),
+        privileged=bool(d.get("privileged")),
+    )
 
 
 def to_dict(snap: Snapshot) -> dict[str, Any]:
@@ -287,6 +317,8 @@ def from_dict(data: Any) -> Snapshot:
                         )
                         for e in c.get("endpoints") or []
                     ),
+                    mounts=tuple(str(m) for m in c.get("mounts") or ()),
+                    config=_config(c.get("config")),
                 )
             )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

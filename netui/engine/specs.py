@@ -10,6 +10,7 @@ import re
 import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from netui.engine.image import LOCAL_IMAGE
 
@@ -234,4 +235,18 @@ class RunSpec:
             argv += ["-p", self.publish.strip()]
         argv += ["--label", f"{MANAGED_LABEL}=1", self.image or "IMAGE", *self.parsed_command()]
         return argv
+
+
+@dataclass(frozen=True)
+class StepsSpec:
+    """Several writes confirmed at once and done in order, e.g. a doctor's fix: create a
+    network, then connect two containers to it. Stops at the first that fails."""
+
+    steps: tuple[Any, ...]
+
+    def all_argv(self) -> list[list[str]]:
+        return [s.argv() for s in self.steps]
+
+    def argv(self) -> list[str]:
+        return self.steps[-1].argv() if self.steps else []
 

@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from netui.engine.client import Engine, NotFound
-from netui.engine.model import Container, Endpoint, Network, NetworkIndex, Snapshot, engine_networks
+from netui.engine.model import Container, ContainerConfig, Endpoint, Network, NetworkIndex, Snapshot, engine_networks
 
 INSPECT_WORKERS = 8
 
@@ -27,8 +27,9 @@ class TopologyReader:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        # container id -> (inspect key, endpoints keyed by network name, HostConfig.NetworkMode)
-        self._details: dict[str, tuple[tuple[object, ...], dict[str, dict[str, Any]], str]] = {}
+        # container id -> (inspect key, endpoints keyed by network name, HostConfig.NetworkMode,
+        # what else the inspect told)
+        self._details: dict[str, tuple[tuple[object, ...], dict[str, dict[str, Any]], str, ContainerConfig]] = {}
         # container id -> (as listed, as merged with its details): reused while the listing is equal
         self._merged: dict[str, tuple[Container, Container]] = {}
         # container id -> (its raw list entry without "Status", the parsed container)
@@ -142,7 +143,7 @@ class TopologyReader:
         """The container merged with its cached details, if they are still current (call under the lock)."""
         cached = self._details.get(c.id)
         if cached is not None and cached[0] == c.inspect_key:
-            return _merge(c, cached[1], cached[2], index)
+            return _merge(c, cached[1], cached[2], index, cached[3])
         return None
 
     def forget_gone(self, live: set[str]) -> None:
@@ -166,7 +167,7 @@ class TopologyReader:
         todo = [cid for cid in pending if cid in snap.container_by_id]
         if not todo:
             return snap
-        results: dict[str, tuple[dict[str, dict[str, Any]], str] | None] = {}
+        results: dict[str, tuple[dict[str, dict[str, Any]], str, ContainerConfig] | None] = {}
         by_id = snap.container_by_id
 
         def inspect(cid: str) -> None:
@@ -179,11 +180,12 @@ class TopologyReader:
             nets = (data.get("NetworkSettings") or {}).get("Networks") or {}
             details = {str(k): (v or {}) for k, v in nets.items() if isinstance(v, dict) or v is None} if isinstance(nets, dict) else {}
             mode = str((data.get("HostConfig") or {}).get("NetworkMode") or "")
-            results[cid] = (details, mode)
+            config = ContainerConfig.from_inspect(data)
+            results[cid] = (details, mode, config)
             with self._lock:
                 # Kept as it arrives: if the engine goes away half-way through a large
                 # engine's inspects, the next read goes on from here.
-                self._details[cid] = (by_id[cid].inspect_key, details, mode)
+                self._details[cid] = (by_id[cid].inspect_key, details, mode, config)
 
         if len(todo) == 1:
             inspect(todo[0])
@@ -202,7 +204,7 @@ class TopologyReader:
                 found = results.get(c.id)
                 if found is not None:
                     listed = c
-                    c = _merge(c, found[0], found[1], index)
+                    c = _merge(c, found[0], found[1], index, found[2])
                     self._merged[c.id] = (listed, c)
                 containers.append(c)
         return replace(snap, containers=tuple(containers))
@@ -235,10 +237,12 @@ def _listed_members(raw_networks: list[dict[str, Any]]) -> dict[str, tuple[str, 
     return out
 
 
-def _merge(c: Container, details: dict[str, dict[str, Any]], mode: str = "", index: NetworkIndex | None = None) -> Container:
-    """A container with aliases, DNS names and static IPs taken from its inspect, and its
-    network mode when the list left it out (Podman); then joined again, which places a
-    host or none container on that network."""
+def _merge(c: Container, details: dict[str, dict[str, Any]], mode: str = "", index: NetworkIndex | None = None,
+           config: ContainerConfig | None = None) -> Container:
+    """A container with aliases, DNS names and static IPs taken from its inspect (and what
+    else the inspect told: port bindings, environment hosts, links), and its network mode
+    when the list left it out (Podman); then joined again, which places a host or none
+    container on that network."""
     if mode and not c.network_mode:
         c = replace(c, network_mode=mode)
         if c.mode == "container":
@@ -264,4 +268,4 @@ def _merge(c: Container, details: dict[str, dict[str, Any]], mode: str = "", ind
                 gw_priority=full.gw_priority if full.gw_priority is not None else e.gw_priority,
             )
         )
-    return replace(c, endpoints=tuple(eps), details=True)
+    return replace(c, endpoints=tuple(eps), details=True, config=config if config is not None else c.config)

@@ -59,6 +59,7 @@ THEME: dict[str, Style] = {
     "port.line": Style(color="yellow"),
     "host.edge": Style(color="red", bold=True),
     "selected": Style(reverse=True, bold=True),
+    "marked": Style(color="black", bgcolor="yellow", bold=True),  # the subjects of a doctor's finding
     "path.ok": Style(color="green", bold=True),
     "path.warn": Style(color="yellow", bold=True),
     "path.fail": Style(color="red", bold=True),
@@ -176,10 +177,14 @@ class Picture:
     def order(self) -> list[str]:
         return self.layout.order
 
-    def row(self, y: int, x: int = 0, width: int | None = None, highlight: tuple[int, int] | None = None) -> list[Segment]:
-        """Row y from column x, `width` cells (padded), with cells [a, b) of `highlight` shown selected."""
+    def row(self, y: int, x: int = 0, width: int | None = None, highlight: tuple[int, int] | None = None,
+            marks: tuple[tuple[int, int], ...] = ()) -> list[Segment]:
+        """Row y from column x, `width` cells (padded), with cells [a, b) of `highlight` shown selected
+        (and those of each of `marks` shown marked)."""
         width = self.width - x if width is None else width
         segs = self.rows[y] if 0 <= y < self.height else [Segment(" " * self.width)]
+        for a, b in marks:
+            segs = _restyle(segs, a, b, self.theme.get("marked", THEME["marked"]))
         if highlight is not None:
             segs = _restyle(segs, highlight[0], highlight[1], self.theme["selected"])
         return _crop(segs, x, x + width)

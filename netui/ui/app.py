@@ -26,6 +26,7 @@ from netui.engine.model import Snapshot
 from netui.engine.refresh import RefreshPolicy
 from netui.engine.source import Source
 from netui.ui.connection import Connection
+from netui.ui.doctor_runner import DoctorMixin
 from netui.ui.messages import (
     Connected,
     ConnectFailed,
@@ -53,7 +54,7 @@ PROBE_ACTIONS = frozenset({"probe_container", "probe_port", "matrix", "probe_his
 LIVE_ACTIONS = frozenset({"container_logs", "container_actions"})
 
 
-class NetuiApp(App[int]):
+class NetuiApp(DoctorMixin, App[int]):
     TITLE = "netui"
     CSS_PATH = stylesheets()
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
@@ -62,6 +63,7 @@ class NetuiApp(App[int]):
     BINDINGS = [
         Binding("q", "quit", "Quit", tooltip="quit netui"),
         Binding("question_mark", "help", "Help", tooltip="this screen"),
+        Binding("exclamation_mark", "problems", "Problems", tooltip="what is wrong with this setup, why, and the fix (netui doctor)"),
     ]
 
     def __init__(self, source: Source | Sequence[Source], *, read_only: bool = False, interval: float = 30.0,
@@ -81,6 +83,7 @@ class NetuiApp(App[int]):
         # The last probe or matrix, drawn on the map until the topology changes.
         self._probe_marks: list[tuple[str, str, str]] = []
         self._marks_topology: object = None
+        self.init_doctor()
 
     # -- the active engine ------------------------------------------------------------------
     @property
@@ -172,7 +175,10 @@ class NetuiApp(App[int]):
         if not 0 <= index < len(self.connections) or self.connections[index] is self.connection:
             return
         conn = self.connection = self.connections[index]
-        self.explorer.status.set(read_only=conn.read_only)
+        self.init_doctor()  # the findings were the last engine's
+        self.explorer.status.set(read_only=conn.read_only, problems=0, warnings=0)
+        if conn.snapshot is not None:
+            self.check_snapshot(conn.snapshot)
         self.explorer.switch_engine(conn.snapshot)
         self.connection_state_changed(conn)  # its state, detail and staleness, not the last engine's
         if conn.snapshot is None and conn.detail:
@@ -291,6 +297,7 @@ class NetuiApp(App[int]):
         started = time.perf_counter()
         if conn.active:
             self.explorer.show_snapshot(msg.snapshot, flash=flash)
+            self.check_snapshot(msg.snapshot)
             for screen in self.screen_stack[1:]:
                 update = getattr(screen, "update_snapshot", None)
                 if update is not None and screen.is_mounted:

@@ -26,6 +26,7 @@ EXPLORER_COMMANDS = (
     ("Filter", "Filter by name, subnet, IP, MAC, alias or label", "filter", "/"),
     ("Toggle all published ports", "Ports of this network or of every container", "toggle_all_ports", "a in the ports pane"),
     ("Action log", "What netui changed, as docker commands", "show_log", "L"),
+    ("Problems", "What is wrong with this setup, why, and the fix (netui doctor)", "problems", "!"),
     ("Test connectivity from this container", "DNS, ping and TCP to a target", "probe_container", "t in the containers pane"),
     ("Check the published port from the host", "TCP connect and HTTP status from this machine", "probe_port", "t in the ports pane"),
     ("Connectivity matrix of this network", "Every pair of its containers, by name", "matrix", "m"),

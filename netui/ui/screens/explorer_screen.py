@@ -137,6 +137,37 @@ class ExplorerScreen(ContainerActionsMixin, ComposeKeysMixin, Screen[None]):
 
         self.app.push_screen(EngineScreen(self.app.connections, self.app.connection.index),  # type: ignore[attr-defined]
                              lambda index: self.app.switch_to(index) if index is not None else None)  # type: ignore[attr-defined]
+    def reveal(self, network_id: str | None, container_id: str | None = None) -> bool:
+        """Select this network, and this container on it (a doctor's finding's subjects);
+        the filter is cleared if it hides them. Without a network, the container's first."""
+        snap = self.snapshot
+        if snap is None:
+            return False
+        c = snap.container_by_id.get(container_id or "")
+        if network_id is None and c is not None:
+            nets = snap.networks_of(c)
+            network_id = nets[0].id if nets else None
+        if network_id is None or network_id not in snap.network_by_id:
+            return False
+        hidden = network_id not in self.networks.keys or (
+            c is not None and not any(m.container.id == c.id for m in visible_members(snap, snap.network_by_id[network_id], self.query_text)))
+        if hidden and self.query_text:
+            self.set_filter("")
+        if not self.networks.select_key(network_id):
+            return False
+        self._show_network(network_id, flash=False)
+        if c is not None and self.containers.select_key(c.id):
+            self.detail_source = "containers"
+            self.set_focus(self.containers)
+        else:
+            self.detail_source = "networks"
+            self.set_focus(self.networks)
+        self._show_details()
+        self.call_after_refresh(self._show_details)  # a cursor moved right after a sync lands on the next frame
+        return True
+
+    def action_problems(self) -> None:
+        self.app.action_problems()  # type: ignore[attr-defined]
 
     def select_network_named(self, name: str) -> None:
         """Highlight this network once it shows up (it was just created)."""

@@ -77,6 +77,16 @@ class MapScreen(Screen[None]):
     def set_stale(self, stale: bool) -> None:
         self.query_one("#map-main").set_class(stale, "-stale")
 
+    def show_subjects(self, network_ids: list[str], container_ids: list[str]) -> None:
+        """A doctor's finding was picked: mark its subjects and move to the first one shown."""
+        from netui.map.graph import container_key, network_key
+
+        keys = [container_key(c) for c in container_ids] + [network_key(n) for n in network_ids]
+        self.topology.mark(keys)
+        for key in keys:
+            if self.topology.select(key):
+                break
+
     # -- details -----------------------------------------------------------------------
     def on_topology_map_node_selected(self, msg: TopologyMap.NodeSelected) -> None:
         self._show_details(msg.node)

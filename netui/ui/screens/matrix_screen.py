@@ -50,6 +50,8 @@ class MatrixScreen(ModalScreen[None]):
         Binding("q", "close", "Close", tooltip="stop the matrix if it runs, and close"),
         Binding("r", "start", "Run again", tooltip="run the matrix again (with the network chosen above)"),
         Binding("question_mark", "legend", "Legend", tooltip="show or fold the legend"),
+        Binding("f", "apply_fix", "Apply fix", tooltip="apply the fix the highlighted cell's \"why not?\" offers (asks first), then run again"),
+        Binding("x", "undo_fix", "Undo fix", tooltip="take the applied fix back (asks first), then run again"),
     ]
 
     def __init__(self, snapshot: Snapshot, network: Network) -> None:
@@ -63,6 +65,10 @@ class MatrixScreen(ModalScreen[None]):
         self.total = 0
         self.notes: dict[str, str] = {}
         self.left_out: tuple[tuple[str, str], ...] = ()
+        self.cells: dict = {}  # (source id, target id) -> Cell, of the last run
+        self.causes: list = []  # why the highlighted cell failed
+        self.fixed = None  # a fix applied from here, until undone
+        self._awaiting = None  # a fix's spec: run again once a snapshot shows it done
 
     def compose(self) -> ComposeResult:
         with Vertical(id="matrix-box"):
@@ -78,6 +84,7 @@ class MatrixScreen(ModalScreen[None]):
                 yield Static(id="matrix-status")
             yield Static(id="matrix-notes")
             yield DataTable(id="matrix-table", cursor_type="cell", zebra_stripes=True)
+            yield Static(id="matrix-why")
             legend = Text()
             for label, key, what in LEGEND:
                 legend.append(f" {label} ", style=CELL_STYLES[key])
@@ -117,6 +124,8 @@ class MatrixScreen(ModalScreen[None]):
         members = chosen.members
         table = self.query_one("#matrix-table", DataTable)
         table.clear(columns=True)
+        self.cells, self.causes = {}, []
+        self._show_why()
         self.names = {c.id: c.name for c in members}
         self.notes = dict(chosen.notes)
         self.left_out = chosen.left_out
@@ -190,6 +199,7 @@ class MatrixScreen(ModalScreen[None]):
 
     def on_matrix_cell_done(self, msg: MatrixCellDone) -> None:
         cell = msg.cell
+        self.cells[(cell.source, cell.target)] = cell
         table = self.query_one("#matrix-table", DataTable)
         try:
             if not cell.target:
@@ -204,6 +214,8 @@ class MatrixScreen(ModalScreen[None]):
 
     def on_matrix_finished(self, msg: MatrixFinished) -> None:
         self.running = None
+        self._why_at_cursor()
+        self._rerun_if_applied()
         if getattr(self, "_restart", False):
             self.action_start()
             return
@@ -244,3 +256,79 @@ class MatrixScreen(ModalScreen[None]):
 
     def update_snapshot(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
+        self._rerun_if_applied()
+
+    # -- "why not?" for the highlighted cell ---------------------------------------------------
+    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        self._why_at(event.cell_key.row_key.value, event.cell_key.column_key.value)
+
+    def _why_at_cursor(self) -> None:
+        table = self.query_one("#matrix-table", DataTable)
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate)
+        except Exception:
+            return  # an empty table
+        self._why_at(key.row_key.value, key.column_key.value)
+
+    def _why_at(self, src, dst) -> None:
+        from netui.engine.doctor.whynot import why_not
+
+        cell = self.cells.get((src, dst))
+        source = self.snapshot.container_by_id.get(str(src))
+        target = self.snapshot.container_by_id.get(str(dst))
+        self.causes = why_not(self.snapshot, source, target.name, cell=cell) if cell and source and target else []
+        self._show_why()
+
+    def _show_why(self) -> None:
+        from netui.ui.whynot_render import undo_fix, why_text
+
+        t = why_text(self.causes, read_only=self.app.actions is None, apply_key="f",  # type: ignore[attr-defined]
+                     undo=undo_fix(self.fixed) if self.fixed is not None else None, undo_key="x")
+        box = self.query_one("#matrix-why", Static)
+        box.update(Text(" Move to a cell that did not reach by name to see why.", style="dim") if not t.plain.strip() else t)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        from netui.ui.whynot_render import first_fix
+
+        if action == "apply_fix":
+            return self.app.actions is not None and self.running is None and first_fix(self.causes) is not None  # type: ignore[attr-defined]
+        if action == "undo_fix":
+            return self.app.actions is not None and self.running is None and self.fixed is not None  # type: ignore[attr-defined]
+        return True
+
+    def action_apply_fix(self) -> None:
+        from netui.ui.whynot_render import first_fix
+
+        offer = first_fix(self.causes)
+        if offer is not None and self.check_action("apply_fix", ()):
+            self._confirm_fix(offer[0].title, offer[1], undo=False)
+
+    def action_undo_fix(self) -> None:
+        if self.fixed is not None and self.check_action("undo_fix", ()):
+            self._confirm_fix("Undo the fix applied from the matrix", self.fixed, undo=True)
+
+    def _confirm_fix(self, title: str, fix, undo: bool) -> None:
+        from netui.ui.fix_dialogs import as_one, fix_builder
+        from netui.ui.screens.confirm_screen import ConfirmScreen
+
+        build = fix_builder(title, fix, undo=undo)
+        if build(self.snapshot).gone:
+            toast(self, build(self.snapshot).gone, title="Nothing to do", severity="warning")
+            return
+
+        def done(result: str | None) -> None:
+            if result:
+                self.fixed = None if undo else fix
+                self._awaiting = as_one(fix.undo if undo else fix.specs)
+                self.query_one("#matrix-status", Static).update(Text(" waiting for the change to show, then running again…", style="dim italic"))
+                self._rerun_if_applied()
+
+        self.app.push_screen(ConfirmScreen(build, self.snapshot), done)
+
+    def _rerun_if_applied(self) -> None:
+        from netui.ui.fix_dialogs import applied
+
+        if self._awaiting is not None and self.running is None and applied(self._awaiting, self.snapshot):
+            self._awaiting = None
+            self.action_start()

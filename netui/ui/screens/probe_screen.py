@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from rich.text import Text
 from textual import work
@@ -27,6 +28,8 @@ class ProbeScreen(ModalScreen[None]):
         Binding("escape", "cancel_or_close", "Cancel / close", tooltip="stop a running probe (its probe container is removed), or close"),
         Binding("ctrl+r", "run", "Run", tooltip="run the checks"),
         Binding("ctrl+o", "toggle_raw", "Raw output", tooltip="show the tools' raw output"),
+        Binding("ctrl+f,f", "apply_fix", "Apply fix", tooltip="apply the fix the \"why not?\" offers (asks first), then probe again"),
+        Binding("ctrl+z,x", "undo_fix", "Undo fix", tooltip="take the applied fix back (asks first), then probe again"),
     ]
 
     def __init__(self, snapshot: Snapshot, source: Container) -> None:
@@ -37,6 +40,10 @@ class ProbeScreen(ModalScreen[None]):
         self.checks_done: list = []
         self.result = None
         self.raw = False
+        self.target = ""  # what the last run probed
+        self.causes: list = []  # why it did not reach it (doctor Findings)
+        self.fixed = None  # the fix applied from here (Fix), until undone
+        self._awaiting: tuple[Any, str] | None = None  # (spec, target): probe again once a snapshot shows the spec done
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form", classes="probe"):
@@ -149,6 +156,9 @@ class ProbeScreen(ModalScreen[None]):
         self.running = threading.Event()
         self.checks_done = []
         self.result = None
+        self.causes = []
+        self.target = self.query_one("#f-target", Input).value.strip()
+        self.refresh_bindings()
         self._show_results(Text(" running…", style="dim italic"))
         self.query_one("#run", Button).disabled = True
         self._probe(self.snapshot, self.source, self.query_one("#f-target", Input).value.strip(), checks, self.running)
@@ -173,10 +183,15 @@ class ProbeScreen(ModalScreen[None]):
         self.result = msg.result
         if msg.result is not None:
             self.app.note_probes([(msg.result.source, msg.result.target, msg.result.verdict)], self.snapshot)  # type: ignore[attr-defined]
+            from netui.engine.doctor.whynot import why_not
+
+            self.causes = why_not(self.snapshot, self.source, self.target, result=msg.result)
+        self.refresh_bindings()
         if msg.error:
             self._show_results(Text(f" ✖ {clean(msg.error)}", style="bold red"))
         else:
             self._show_results()
+        self._rerun_if_applied()  # a fix's change that showed while this ran
 
     def _show_results(self, tail: Text | None = None) -> None:
         t = Text()
@@ -186,6 +201,12 @@ class ProbeScreen(ModalScreen[None]):
             t.append("\n")
         if self.result is not None:
             t.append_text(verdict_line(self.result))
+        if self.result is not None or self.fixed is not None:
+            from netui.ui.whynot_render import undo_fix, why_text
+
+            t.append_text(why_text(self.causes if self.result is not None else [], read_only=self.app.actions is None,  # type: ignore[attr-defined]
+                                   apply_key="Ctrl+F", undo=undo_fix(self.fixed) if self.fixed is not None else None,
+                                   undo_key="Ctrl+Z"))
         if tail is not None:
             t.append_text(tail)
         self.query_one("#probe-output", Static).update(t)
@@ -201,10 +222,72 @@ class ProbeScreen(ModalScreen[None]):
             return
         self.dismiss(None)
 
+    # -- "why not?": apply the fix, probe again, undo it -----------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "apply_fix":
+            from netui.ui.whynot_render import first_fix
+
+            return self.app.actions is not None and self.running is None and first_fix(self.causes) is not None  # type: ignore[attr-defined]
+        if action == "undo_fix":
+            return self.app.actions is not None and self.running is None and self.fixed is not None  # type: ignore[attr-defined]
+        return True
+
+    def action_apply_fix(self) -> None:
+        from netui.ui.whynot_render import first_fix
+
+        offer = first_fix(self.causes)
+        if offer is not None and self.check_action("apply_fix", ()):
+            self._confirm_fix(offer[0].title, offer[1], undo=False)
+
+    def action_undo_fix(self) -> None:
+        if self.fixed is not None and self.check_action("undo_fix", ()):
+            self._confirm_fix("Undo the fix applied from this probe", self.fixed, undo=True)
+
+    def _confirm_fix(self, title: str, fix, undo: bool) -> None:
+        from netui.ui.fix_dialogs import as_one, fix_builder
+        from netui.ui.screens.confirm_screen import ConfirmScreen
+
+        build = fix_builder(title, fix, undo=undo)
+        first = build(self.snapshot)
+        if first.gone:
+            toast(self, first.gone, title="Nothing to do", severity="warning")
+            return
+        target = self.target
+
+        def done(result: str | None) -> None:
+            if not result:
+                return
+            self.fixed = None if undo else fix
+            self._awaiting = (as_one(fix.undo if undo else fix.specs), target)
+            self.refresh_bindings()
+            self._show_results(Text("\n waiting for the change to show, then probing again…", style="dim italic"))
+            self.set_timer(10, lambda: self._still_waiting(self._awaiting))
+            self._rerun_if_applied()
+
+        self.app.push_screen(ConfirmScreen(build, self.snapshot), done)
+
+    def _rerun_if_applied(self) -> None:
+        from netui.ui.fix_dialogs import applied
+
+        if self._awaiting is None or self.running is not None:
+            return
+        spec, target = self._awaiting
+        if applied(spec, self.snapshot):
+            self._awaiting = None
+            self.query_one("#f-target", Input).value = target
+            self.action_run()
+
+    def _still_waiting(self, awaited) -> None:
+        if awaited is not None and self._awaiting is awaited and self.is_attached:
+            self._awaiting = None
+            self._show_results(Text("\n the change has not shown up yet: Enter probes again", style="yellow"))
+
     def update_snapshot(self, snapshot: Snapshot) -> None:
         """Live changes: a renamed source is probed (and shown) under its new name; a
-        removed one cannot be probed from."""
+        removed one cannot be probed from. After a fix, the probe runs again once the
+        change shows."""
         self.snapshot = snapshot
+        self._rerun_if_applied()
         now = snapshot.container_by_id.get(self.source.id)
         if now is not None and now != self.source:
             self.source = now

@@ -31,6 +31,8 @@ class Status:
     filter: str = ""
     read_only: bool = False
     others: tuple[tuple[str, str], ...] = ()  # the other engines watched: (label, state)
+    problems: int = 0  # the doctor's findings (! lists them)
+    warnings: int = 0
 
 
 class StatusBar(Widget):
@@ -70,6 +72,15 @@ class StatusBar(Widget):
         if s.detail:
             t.append("  " + clean(s.detail), style="red" if s.state == "disconnected" else "dim")
         t.append(f"  {s.networks} networks, {s.containers} containers", style="")
+        if s.problems or s.warnings:
+            t.append("  ")
+            if s.problems:
+                t.append(f"✖ {s.problems} problem{'s' if s.problems != 1 else ''}", style="bold red")
+            if s.problems and s.warnings:
+                t.append(" ")
+            if s.warnings:
+                t.append(f"⚠ {s.warnings} warning{'s' if s.warnings != 1 else ''}", style="bold yellow")
+            t.append(" (!)", style="dim")
         if s.filter:
             t.append("  filter: ", style="dim")
             t.append(clean(s.filter, 40), style="bold yellow")

@@ -111,6 +111,7 @@ class TopologyMap(ScrollView, can_focus=True):
         self._width = 0
         self._last_network: dict[str, str] = {}  # container key -> a network it was on (to land on when it goes)
         self._styles: dict[str, Style] = {}
+        self.marked: frozenset[str] = frozenset()  # nodes drawn marked: the subjects of a doctor's finding
 
     # -- public API --------------------------------------------------------------------
     def update_snapshot(self, snap: Snapshot, title: str = "") -> None:
@@ -146,6 +147,13 @@ class TopologyMap(ScrollView, can_focus=True):
         if self._probes:
             self._probes = []
             self._rebuild()
+
+    def mark(self, keys: list[str] | tuple[str, ...] | frozenset[str]) -> None:
+        """Draw these nodes marked (a finding's subjects); an empty list clears the marks."""
+        marked = frozenset(keys)
+        if marked != self.marked:
+            self.marked = marked
+            self.refresh()
 
     def select(self, key: str) -> bool:
         if self.picture is None or key not in self.picture.rects:
@@ -253,7 +261,9 @@ class TopologyMap(ScrollView, can_focus=True):
             x, ry, w = pic.rects[self.selected]
             if ry == row:
                 hl = (x, x + w)
-        segs = pic.row(row, sx, width, hl)
+        marks = tuple((x, x + w) for k in self.marked if (r := pic.rects.get(k)) is not None
+                      for x, ry, w in (r,) if ry == row)
+        segs = pic.row(row, sx, width, hl, marks)
         return Strip(segs, width).apply_style(self.rich_style)
 
     def _scroll_to_selected(self) -> None:
