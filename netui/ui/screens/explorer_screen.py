@@ -20,7 +20,8 @@ from textual.widget import Widget
 from textual.widgets import Footer
 
 from netui.engine.model import Container, Network, Port, Snapshot
-from netui.engine.query import Query, visible_members, visible_networks
+from netui.engine.query import Query, visible_extras, visible_members, visible_networks
+from netui.engine.swarm import ExtraRow
 from netui.ui.toast import toast
 from netui.ui.widgets.containers_table import ContainersTable
 from netui.ui.widgets.details_pane import DetailsPane
@@ -65,6 +66,7 @@ class ExplorerScreen(Screen[None]):
         self.detail_source = "networks"
         self._details_timer: Timer | None = None
         self._select_network_named: str | None = None
+        self._pending_container: tuple[str, str] | None = None  # (network, container) to highlight once shown
 
     # -- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -150,7 +152,8 @@ class ExplorerScreen(Screen[None]):
         self.selected_network = network_id
         net = snap.network_by_id.get(network_id or "")
         members = visible_members(snap, net, self.query_text) if net else ()
-        self.containers.show(snap, net, members, flash=flash)
+        extras = visible_extras(snap, net, self.query_text) if net else ()
+        self.containers.show(snap, net, members, flash=flash, extras=extras)
         self.ports.show(snap, tuple(m.container for m in members), net.name if net else None, flash=flash)
         self._show_details()
 
@@ -171,6 +174,10 @@ class ExplorerScreen(Screen[None]):
             self.details.show_container(snap, c)
             return
         net = snap.network_by_id.get(self.selected_network or "")
+        extra = self.highlighted_extra()
+        if extra is not None and net is not None:
+            self.details.show_extra(snap, net, extra)
+            return
         if net is not None:
             self.details.show_network(snap, net)
         elif self.query_text:
@@ -185,9 +192,22 @@ class ExplorerScreen(Screen[None]):
         cid = None
         if self.detail_source == "containers":
             cid = self.containers.current_key
+            if cid and cid.startswith("gw:"):
+                cid = cid[3:]  # docker_gwbridge: a container's gateway interface
         elif self.detail_source == "ports" and self.ports.current_key:
             cid = self.ports.current_key.split("|", 1)[0]
         return self.snapshot.container_by_id.get(cid or "")
+
+    def highlighted_extra(self) -> ExtraRow | None:
+        """The containers pane's row when it is no container of this engine (a task on
+        another node, a network's own endpoint)."""
+        snap, key = self.snapshot, self.containers.current_key
+        if snap is None or self.detail_source != "containers" or not key or ":" not in key:
+            return None
+        net = snap.network_by_id.get(self.selected_network or "")
+        if net is None:
+            return None
+        return next((r for r in visible_extras(snap, net, self.query_text) if r.key == key), None)
 
     def current_network(self, quiet: bool = False) -> Network | None:
         snap = self.snapshot
@@ -207,10 +227,19 @@ class ExplorerScreen(Screen[None]):
                 return c, p  # type: ignore[return-value]
         return None
 
+    def _select_pending_container(self) -> None:
+        pending = self._pending_container
+        if pending is not None and pending[0] == self.selected_network and self.networks.current_key == pending[0]:
+            if self.containers.select_key(pending[1]):
+                self.action_focus_pane("containers")
+
     def on_keyed_table_current_changed(self, msg: KeyedTable.CurrentChanged) -> None:
         if msg.table is self.networks:
             if msg.key != self.selected_network:
                 self._show_network(msg.key)
+            self._select_pending_container()
+            if msg.key == self.networks.current_key:
+                self._pending_container = None  # the last announcement of this switch: done
         elif msg.table.id == self.detail_source:
             self._show_details()
 
@@ -393,8 +422,13 @@ class ExplorerScreen(Screen[None]):
 
         if not self._can_probe() or self.snapshot is None:
             return
-        c = self.snapshot.container_by_id.get(self.containers.current_key or "")
+        key = self.containers.current_key or ""
+        c = self.snapshot.container_by_id.get(key[3:] if key.startswith("gw:") else key)
         if c is None:
+            extra = self.highlighted_extra()
+            if extra is not None and extra.kind.startswith("remote"):
+                self._probe_on_its_node(extra)
+                return
             toast(self, "Highlight a container in the containers pane first", severity="warning")
             return
         if c.state == "paused":
@@ -404,6 +438,32 @@ class ExplorerScreen(Screen[None]):
             toast(self, f"{c.name} is {c.state or 'not running'}: start it to probe from it", severity="warning")
             return
         self.app.push_screen(ProbeScreen(self.snapshot, c))
+
+    def _probe_on_its_node(self, row: ExtraRow) -> None:
+        """A task on another node: its container is reached only through that node's engine.
+        When netui watches that engine too, switch to it with the container highlighted."""
+        app = self.app
+        addr = row.task.node_addr if row.task is not None else ""
+        net_id = self.selected_network or ""
+        for conn in app.connections:  # type: ignore[attr-defined]
+            sw = conn.snapshot.swarm if conn.snapshot is not None else None
+            if conn is app.connection or sw is None or not addr or sw.node_addr != addr:  # type: ignore[attr-defined]
+                continue
+            app.switch_to(conn.index)  # type: ignore[attr-defined]
+            snap = conn.snapshot
+            found = bool(row.container_id) and row.container_id in snap.container_by_id
+            if net_id in snap.network_by_id:
+                # Once the network is shown there (the table announces it), highlight the container.
+                self._pending_container = (net_id, row.container_id) if found else None
+                self.networks.select_key(net_id)
+                self._show_network(net_id, flash=False)
+                self._select_pending_container()
+            toast(self, f"Switched to {row.node}, where {row.name} runs" + (": t probes from it" if found else
+                        "; its container is not listed there yet (wait for the read, or r)"), timeout=6)
+            return
+        toast(self, f"{row.name} runs on {row.node}{f' ({addr})' if addr else ''}: a probe runs inside its container, which only "
+                    f"that node's engine reaches. Watch it too (netui --host <this engine> --host <{row.node}'s engine>), "
+                    "then e switches to it", severity="warning", timeout=10)
 
     def action_probe_port(self) -> None:
         if not self._can_probe() or self.snapshot is None:
