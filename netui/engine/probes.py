@@ -122,10 +122,13 @@ class ProbeResult:
     checks: tuple[Check, ...]
     note: str = ""
     isolated: bool = False
+    diagnosis: str = ""  # the verdict, when the prober knows better than the checks alone (swarm: a VIP without IPVS)
 
     @property
     def verdict(self) -> str:
         """The answer to "can source reach target?" in a few words."""
+        if self.diagnosis and not any(c.status == ERROR for c in self.checks):
+            return self.diagnosis
         by_kind: dict[str, list[Check]] = {}
         for c in self.checks:
             by_kind.setdefault(c.kind, []).append(c)
@@ -501,6 +504,11 @@ class Prober:
         if not source.running:
             emit(Check("dns", ERROR, f"{source.name} is {source.state or 'not running'}: start it to probe from it"))
             return self._record(ProbeResult(started, source.name, str(target), tuple(done)))
+        from netui.engine.swarm_probes import probe_swarm, swarm_target
+
+        swarm = swarm_target(snap, source, target)
+        if swarm is not None:  # a swarm service's name (its VIP) or tasks.<service>
+            return probe_swarm(self, snap, source, swarm, checks=checks, cancel=cancel, on_check=on_check, count=count)
         plan = plan_probe(snap, source, target)
         wanted = set(checks)
         runner = Runner(self.engine, source, self.probe_image, self.sidecars, cancel, self.allow_sidecars)

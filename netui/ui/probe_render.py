@@ -8,7 +8,7 @@ from netui.engine.probes import ERROR, FAIL, OK, SKIPPED, TIMEOUT, Check, ProbeR
 from netui.text import clean
 
 ICONS = {OK: ("✔", "bold green"), FAIL: ("✖", "bold red"), TIMEOUT: ("⧗", "bold yellow"), SKIPPED: ("–", "dim"), ERROR: ("!", "bold red")}
-KIND = {"dns": "DNS ", "icmp": "ICMP", "tcp": "TCP "}
+KIND = {"dns": "DNS ", "icmp": "ICMP", "tcp": "TCP ", "ipvs": "IPVS"}
 
 
 def check_lines(c: Check, raw: bool = False) -> Text:
@@ -35,6 +35,11 @@ VERDICT_STYLES = {
     "reachable": "bold green",
     "reachable by IP only": "bold yellow",
     "isolated (no shared network)": "bold cyan",
+    # swarm (netui.engine.swarm_probes)
+    "reachable by name (through the service's VIP)": "bold green",
+    "reachable by name: every task": "bold green",
+    "reachable by name: some tasks only": "bold yellow",
+    "name resolves to the VIP, which carries no traffic here: no IPVS in this kernel": "bold yellow",
 }
 
 
