@@ -35,6 +35,7 @@ CONVERGE_WAIT = 12.0  # seconds a cross-node check is retried for (docs/engines-
 RETRY_GAP = 0.5
 
 VERDICT_VIP_NO_IPVS = "name resolves to the VIP, which carries no traffic here: no IPVS in this kernel"
+VERDICT_VIP_IP_NO_IPVS = "the VIP carries no traffic here: no IPVS in this kernel"
 VERDICT_VIP_OK = "reachable by name (through the service's VIP)"
 VERDICT_TASKS_ALL = "reachable by name: every task"
 VERDICT_TASKS_SOME = "reachable by name: some tasks only"
@@ -182,7 +183,7 @@ def probe_swarm(prober: Prober, snap: Snapshot, source: Container, st: SwarmTarg
             ipvs = _ipvs_check(runner)
             emit(ipvs)
             if ipvs.status == FAIL:
-                diagnosis = VERDICT_VIP_NO_IPVS
+                diagnosis = VERDICT_VIP_IP_NO_IPVS if st.by_ip else VERDICT_VIP_NO_IPVS
                 notes.append(f"tasks.{svc.name} reaches the tasks directly")
         elif st.vip and any(reached.values()):
             diagnosis = VERDICT_VIP_OK

@@ -40,6 +40,7 @@ VERDICT_STYLES = {
     "reachable by name: every task": "bold green",
     "reachable by name: some tasks only": "bold yellow",
     "name resolves to the VIP, which carries no traffic here: no IPVS in this kernel": "bold yellow",
+    "the VIP carries no traffic here: no IPVS in this kernel": "bold yellow",
 }
 
 
