@@ -102,7 +102,7 @@ def module_lab(engine: Engine, image: str):
     yield from _lab(engine, image)
 
 
-FOLDER_MARKERS = {"unit": "unit", "engine": "engine", "ui": "ui", "snapshots": "snapshot"}
+FOLDER_MARKERS = {"unit": "unit", "engine": "engine", "ui": "ui", "snapshots": "snapshot", "swarm": "swarm"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -115,6 +115,9 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(getattr(pytest.mark, FOLDER_MARKERS[parts[0]]))
         if "engine" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.engine)
+        if "swarm" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.swarm)
 
 
 from tests.private_engine import private_dockerd  # noqa: E402, F401  (a fixture: a second, private dockerd)
+from tests.swarm_cluster import swarm, swarm_lab  # noqa: E402, F401  (fixtures: the 2-node swarm of scripts/swarm.sh)

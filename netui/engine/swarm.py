@@ -21,7 +21,7 @@ whether a manager or a worker answered.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -589,6 +589,15 @@ class SwarmState:
         tasks = tuple(t for s in self.services_on(network_id) for t in s.tasks if not t.local)
         return tasks + tuple(t for t in self.others_on(network_id) if not t.local and t.name != "ingress-endpoint")
 
+    def named_by(self, other: SwarmState | None) -> SwarmState:
+        """A worker's state with the nodes a manager of the same swarm knows (netui watches
+        both): its nodes are then named by hostname, not by address. Itself otherwise."""
+        if other is None or self.nodes or not other.nodes or self.node_id not in other.node_by_id:
+            return self
+        from dataclasses import replace
+
+        return replace(self, nodes=other.nodes)
+
     def task_of(self, labels: Pairs) -> Task | None:
         """The task a container runs (from its swarm labels), when the cluster's lists are known."""
         tid = dict(labels).get(TASK_ID_LABEL, "")
@@ -615,7 +624,7 @@ class ExtraRow:
     load-balancer or ingress endpoint, or (docker_gwbridge) a container's gateway interface."""
 
     key: str
-    kind: str  # remote-task | remote-endpoint | special | gateway
+    kind: str  # remote-task | local-task (no container yet) | remote-endpoint | special | gateway
     name: str
     ip: str = ""
     mac: str = ""
@@ -636,18 +645,22 @@ SPECIAL_NOTES = {
 }
 
 
-def extra_rows(state: SwarmState | None, network_id: str, network_name: str, scope: str) -> tuple[ExtraRow, ...]:
+def extra_rows(state: SwarmState | None, network_id: str, network_name: str, scope: str,
+               present: Collection[str] = frozenset()) -> tuple[ExtraRow, ...]:
+    """`present`: the ids of this engine's containers; a task of this node whose container
+    is not among them yet (being placed, starting) gets a row of its own."""
     if state is None:
         return ()
     rows: list[ExtraRow] = []
     if scope == "swarm":
         for s in state.services_on(network_id):
             for t in s.tasks:
-                if t.local:
+                if t.local and (t.container_id in present or not state.cluster_known):
                     continue
-                rows.append(ExtraRow(key=f"task:{t.task_id or t.name}@{t.node_addr}", kind="remote-task", name=t.name, ip=t.ip,
+                kind = "local-task" if t.local else "remote-task"
+                rows.append(ExtraRow(key=f"task:{t.task_id or t.name}@{t.node_addr}", kind=kind, name=t.name, ip=t.ip,
                                      node=t.node, state=t.state, container_id=t.container_id, task=t, service=s.name,
-                                     note=f"task of {s.name} on {t.node}"))
+                                     note=f"task of {s.name} on {t.node}" + (" (this node): no container yet" if t.local else "")))
         for t in state.others_on(network_id):
             if t.local or t.name == "ingress-endpoint":
                 continue

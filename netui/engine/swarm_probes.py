@@ -204,7 +204,7 @@ def probe_swarm(prober: Prober, snap: Snapshot, source: Container, st: SwarmTarg
 
 def _task_label(t: TaskView | None) -> str:
     if t is None:
-        return "not a known task"
+        return "a task not in this node's view yet"
     return f"{t.name} on {t.node}" + (", this node" if t.local else "")
 
 

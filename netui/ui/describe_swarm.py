@@ -238,7 +238,7 @@ def describe_extra(snap: Snapshot, n: Network, r: ExtraRow) -> list:
     sw = snap.swarm
     parts: list = []
     title = Text()
-    if r.kind == "remote-task":
+    if r.kind in ("remote-task", "local-task"):
         title.append("Task ", style="dim")
         title.append(clean(r.name), style="bold")
         title.append(f"  on {clean(r.node)}", style="magenta")
@@ -253,10 +253,14 @@ def describe_extra(snap: Snapshot, n: Network, r: ExtraRow) -> list:
         if r.task is not None and r.task.message:
             g.add_row("Message", _v(r.task.message))
         parts.append(g)
-        parts.append(Text(
-            f"\nIt runs on {clean(r.node)}, not on this engine: its container is reached only through that node's engine. "
-            "To look inside it or probe from it, watch that node too (netui --host <this> --host <that>) and switch with e; "
-            "t here does that when netui already watches it.", style="italic"))
+        if r.kind == "local-task":
+            parts.append(Text(f"\nSwarm placed it on this node; its container is not there yet (state {clean(r.state or '?')}): "
+                              "swarm is still preparing or starting it, or it failed to start (see Message).", style="italic"))
+        else:
+            parts.append(Text(
+                f"\nIt runs on {clean(r.node)}, not on this engine: its container is reached only through that node's engine. "
+                "To look inside it or probe from it, watch that node too (netui --host <this> --host <that>) and switch with e; "
+                "t here does that when netui already watches it.", style="italic"))
         if sw is not None:
             views = [s for s in sw.services_on(n.id) if s.name == r.service]
             if views:

@@ -21,7 +21,7 @@ from textual.widgets import Footer
 
 from netui.engine.model import Container, Network, Port, Snapshot
 from netui.engine.query import Query, visible_extras, visible_members, visible_networks
-from netui.engine.swarm import ExtraRow
+from netui.engine.swarm import TASK_ID_LABEL, ExtraRow
 from netui.ui.toast import toast
 from netui.ui.widgets.containers_table import ContainersTable
 from netui.ui.widgets.details_pane import DetailsPane
@@ -32,6 +32,7 @@ from netui.ui.widgets.ports_table import PortsTable
 from netui.ui.widgets.status_bar import StatusBar
 
 DETAILS_DELAY = 0.03  # the details pane follows the cursor once it rests this long
+PENDING_FOR = 10.0  # seconds a switch of engine waits for the container it was for to be listed
 PANES = ("networks", "containers", "ports", "details")
 
 
@@ -66,7 +67,9 @@ class ExplorerScreen(Screen[None]):
         self.detail_source = "networks"
         self._details_timer: Timer | None = None
         self._select_network_named: str | None = None
-        self._pending_container: tuple[str, str] | None = None  # (network, container) to highlight once shown
+        # (network, container id, task id, until, where the networks cursor was left): a container
+        # to highlight once it is shown, after a switch to the engine that runs it
+        self._pending_container: tuple[str, str, str, float, str | None] | None = None
 
     # -- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -106,6 +109,7 @@ class ExplorerScreen(Screen[None]):
         self.status.set(updated=snap.taken_at or time.time(), networks=len(snap.networks),
                         containers=len(snap.containers), stale=False)
         self.refresh_view(flash=flash)
+        self._select_pending_container()
         if self._select_network_named:
             net = snap.network_by_name.get(self._select_network_named)
             if net is not None and self.networks.select_key(net.id):
@@ -228,18 +232,30 @@ class ExplorerScreen(Screen[None]):
         return None
 
     def _select_pending_container(self) -> None:
-        pending = self._pending_container
-        if pending is not None and pending[0] == self.selected_network and self.networks.current_key == pending[0]:
-            if self.containers.select_key(pending[1]):
-                self.action_focus_pane("containers")
+        """Highlight the container a switch of engine was for, once it is on screen."""
+        pending, snap = self._pending_container, self.snapshot
+        if pending is None or snap is None:
+            return
+        net_id, cid, task_id, until, left_at = pending
+        if time.monotonic() > until or self.networks.current_key not in (None, net_id, left_at):
+            self._pending_container = None  # too late, or the user went elsewhere
+            return
+        if self.networks.current_key != net_id and net_id in snap.network_by_id:
+            self._pending_container = (net_id, cid, task_id, until, net_id)
+            self.networks.select_key(net_id)
+            self._show_network(net_id, flash=False)
+        c = _task_container(snap, cid, task_id)
+        if c is not None and net_id == self.selected_network == self.networks.current_key and self.containers.select_key(c.id):
+            self._pending_container = None
+            self.action_focus_pane("containers")
 
     def on_keyed_table_current_changed(self, msg: KeyedTable.CurrentChanged) -> None:
         if msg.table is self.networks:
+            if msg.key != self.networks.current_key:
+                return  # the cursor moved on since (an engine switch): its own announcement follows
             if msg.key != self.selected_network:
                 self._show_network(msg.key)
             self._select_pending_container()
-            if msg.key == self.networks.current_key:
-                self._pending_container = None  # the last announcement of this switch: done
         elif msg.table.id == self.detail_source:
             self._show_details()
 
@@ -429,6 +445,10 @@ class ExplorerScreen(Screen[None]):
             if extra is not None and extra.kind.startswith("remote"):
                 self._probe_on_its_node(extra)
                 return
+            if extra is not None and extra.kind == "local-task":
+                toast(self, f"{extra.name} has no container on this node yet ({extra.state or '?'}): wait for it to run",
+                      severity="warning")
+                return
             toast(self, "Highlight a container in the containers pane first", severity="warning")
             return
         if c.state == "paused":
@@ -451,15 +471,15 @@ class ExplorerScreen(Screen[None]):
                 continue
             app.switch_to(conn.index)  # type: ignore[attr-defined]
             snap = conn.snapshot
-            found = bool(row.container_id) and row.container_id in snap.container_by_id
-            if net_id in snap.network_by_id:
-                # Once the network is shown there (the table announces it), highlight the container.
-                self._pending_container = (net_id, row.container_id) if found else None
-                self.networks.select_key(net_id)
-                self._show_network(net_id, flash=False)
-                self._select_pending_container()
-            toast(self, f"Switched to {row.node}, where {row.name} runs" + (": t probes from it" if found else
-                        "; its container is not listed there yet (wait for the read, or r)"), timeout=6)
+            task_id = row.task.task_id if row.task is not None else ""
+            found = _task_container(snap, row.container_id, task_id) is not None
+            # Once the network and the container are listed there (that node may not have read
+            # them yet) and shown (the table announces it), highlight the container.
+            self._pending_container = (net_id, row.container_id, task_id, time.monotonic() + PENDING_FOR,
+                                       self.networks.current_key)
+            self._select_pending_container()
+            toast(self, f"Switched to {row.node}, where {row.name} runs: " + ("t probes from it" if found else
+                        "its container is highlighted once this node lists it; t then probes from it"), timeout=6)
             return
         toast(self, f"{row.name} runs on {row.node}{f' ({addr})' if addr else ''}: a probe runs inside its container, which only "
                     f"that node's engine reaches. Watch it too (netui --host <this engine> --host <{row.node}'s engine>), "
@@ -491,3 +511,12 @@ class ExplorerScreen(Screen[None]):
         from netui.ui.screens.action_log_screen import ActionLogScreen
 
         self.app.push_screen(ActionLogScreen(self.app.action_log))  # type: ignore[attr-defined]
+
+
+def _task_container(snap: Snapshot, container_id: str, task_id: str) -> Container | None:
+    """A task's container on this engine: by id, or by its task label (a manager learns the
+    container's id only once the node running it has reported it)."""
+    c = snap.container_by_id.get(container_id) if container_id else None
+    if c is None and task_id:
+        c = next((x for x in snap.containers if x.label(TASK_ID_LABEL) == task_id), None)
+    return c

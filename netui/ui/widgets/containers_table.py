@@ -83,8 +83,8 @@ class ContainersTable(KeyedTable):
         name = cell(r.name, "bold")
         name.append(f" @{clean(r.node, 30)}", style="magenta")
         names = joined([r.service, f"tasks.{r.service}"]) if r.service else cell(r.name)
-        return (name, state_cell(r.state) if r.state else note("?"), cell(r.ip), Text(""), note("—"), names,
-                note(f"on {r.node}: another node"))
+        where = note("this node: no container yet") if r.kind == "local-task" else note(f"on {r.node}: another node")
+        return (name, state_cell(r.state) if r.state else note("?"), cell(r.ip), Text(""), note("—"), names, where)
 
     def show(self, snap: Snapshot, net: Network | None, members: tuple[Member, ...], flash: bool = True,
              extras: tuple[ExtraRow, ...] = ()) -> None:

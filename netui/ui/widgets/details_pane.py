@@ -70,7 +70,7 @@ class DetailsPane(VerticalScroll, can_focus=True):
         """A row beside the containers: a task on another node, a network's own endpoint."""
         from netui.ui.describe_swarm import describe_extra
 
-        title = "Task details" if row.kind == "remote-task" else "Endpoint details"
+        title = "Task details" if row.kind.endswith("-task") else "Endpoint details"
         self._set(("extra", row.key), title, lambda: describe_extra(snap, net, row), (row, snap.swarm))
 
     def show_nothing(self, message: str) -> None:
