@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from netui.engine.client import EngineError
@@ -166,17 +167,17 @@ def probe_swarm(prober: Prober, snap: Snapshot, source: Container, st: SwarmTarg
             task = by_ip.get(address)
             what = f"{address} ({svc.name}'s VIP)" if st.vip and not task else f"{address} ({_task_label(task)})"
             if "icmp" in wanted:
-                c = _retrying(lambda a=address: prober._run_check(
-                    runner, "icmp", ["ping", "-c", str(count), "-i", "0.2", "-W", "1", "-w", str(count + 1), a], count + 1,
-                    prober._ping_verdict(False)), cancel, deadline=not st.vip)
+                ping = ["ping", "-c", str(count), "-i", "0.2", "-W", "1", "-w", str(count + 1), address]
+                c = _retrying(partial(prober._run_check, runner, "icmp", ping, count + 1, prober._ping_verdict(False)),
+                              cancel, deadline=not st.vip)
                 emit(_named(c, what))
                 reached[address] = reached.get(address, False) or c.status == OK
             if "tcp" in wanted:
                 if not ports:
                     emit(Check("tcp", SKIPPED, f"{what}: no port known: give one as {st.text}:port", method="-"))
                 for port in ports:
-                    c = _retrying(lambda a=address, p=port: prober._run_check(
-                        runner, "tcp", ["nc", "-w", "2", a, str(p)], 2, prober._tcp_verdict(p, False)), cancel, deadline=not st.vip)
+                    c = _retrying(partial(prober._run_check, runner, "tcp", ["nc", "-w", "2", address, str(port)], 2,
+                                          prober._tcp_verdict(port, False)), cancel, deadline=not st.vip)
                     emit(_named(c, what))
                     reached[address] = reached.get(address, False) or c.status == OK
         if st.vip and reached and not any(reached.values()):

@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from netui.engine.client import Engine, EngineError, NotFound
@@ -120,10 +121,10 @@ class SwarmReader:
             jobs["tasks"] = api.tasks
         local = self._local_overlays(networks, containers, manager=base.manager)
         for n in local:
-            jobs[f"overlay:{n.id}"] = lambda n=n: api.inspect_network(n.id, verbose=True)
+            jobs[f"overlay:{n.id}"] = partial(api.inspect_network, n.id, verbose=True)
         gw = next((n for n in networks if n.name == GWBRIDGE and n.driver == "bridge"), None)
         if gw is not None:
-            jobs["gwbridge"] = lambda: api.inspect_network(gw.id)
+            jobs["gwbridge"] = partial(api.inspect_network, gw.id)
         results, errors = self._run(jobs)
         cluster_error = "" if base.manager else WORKER_NOTE
         for key in ("nodes", "services", "tasks"):

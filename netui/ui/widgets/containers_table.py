@@ -8,6 +8,7 @@ docker_gwbridge by the gateway interfaces the containers' own network lists leav
 from __future__ import annotations
 
 from collections.abc import Hashable
+from functools import partial
 
 from rich.text import Text
 from textual.binding import Binding
@@ -98,13 +99,13 @@ class ContainersTable(KeyedTable):
             others = tuple(n.name for n in snap.networks_of(m.container) if n.id != net.id)
             return (m.container, m.endpoint, m.via.name if m.via else None, net.driver, net.has_dns, net.is_default_bridge, others)
 
-        rows = self.cached_rows((m.key, ident(m), lambda m=m: self.row(snap, net, m)) for m in members)
+        rows = self.cached_rows((m.key, ident(m), partial(self.row, snap, net, m)) for m in members)
         if extras:
             def extra_ident(r: ExtraRow) -> Hashable:
                 c = snap.container_by_id.get(r.container_id) if r.kind == "gateway" else None
                 return (r, c, tuple(n.name for n in snap.networks_of(c)) if c else ())
 
-            rows.update(self.cached_rows((r.key, extra_ident(r), lambda r=r: self.extra_row(snap, net, r)) for r in extras))
+            rows.update(self.cached_rows((r.key, extra_ident(r), partial(self.extra_row, snap, net, r)) for r in extras))
         self.sync(rows, flash=flash)
         total = len(snap.members(net.id))
         shown = f"{len(members)}" if len(members) == total else f"{len(members)} of {total}"
