@@ -18,6 +18,7 @@ import docker.errors
 import requests.exceptions
 
 from netui.engine.model import EngineInfo
+from netui.engine.remote_errors import remote_problem
 
 MIN_API_VERSION = (1, 40)  # Docker 19.03; Debian 12 ships 20.10 (API 1.41)
 DEFAULT_TIMEOUT = 15
@@ -98,6 +99,9 @@ def explain(exc: BaseException, host: str) -> EngineError:
         return exc
     where = host or "the Docker engine"
     sock = _socket_path(host)
+    remote = remote_problem(exc, where)  # TLS and ssh: what the nested ssl/paramiko errors mean
+    if remote is not None:
+        return EngineError(remote[0], kind=remote[1])
     if isinstance(exc, docker.errors.NotFound):
         return NotFound(api_error_text(exc))
     if isinstance(exc, docker.errors.APIError):
