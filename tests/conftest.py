@@ -102,7 +102,7 @@ def module_lab(engine: Engine, image: str):
     yield from _lab(engine, image)
 
 
-FOLDER_MARKERS = {"unit": "unit", "engine": "engine", "ui": "ui", "snapshots": "snapshot", "swarm": "swarm"}
+FOLDER_MARKERS = {"unit": "unit", "engine": "engine", "ui": "ui", "snapshots": "snapshot", "swarm": "swarm", "remote": "remote"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -117,7 +117,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.engine)
         if "swarm" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.swarm)
+        if "remote_engines" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.remote)
 
 
 from tests.private_engine import private_dockerd  # noqa: E402, F401  (a fixture: a second, private dockerd)
+from tests.remote_engines import remote_engines  # noqa: E402, F401  (a fixture: TLS and ssh engines, scripts/engines.sh)
 from tests.swarm_cluster import swarm, swarm_lab  # noqa: E402, F401  (fixtures: the 2-node swarm of scripts/swarm.sh)
