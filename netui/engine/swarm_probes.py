@@ -102,10 +102,12 @@ def _ports(st: SwarmTarget, snap: Snapshot) -> tuple[int, ...]:
     sw = snap.swarm
     svc = sw.service_by_name.get(st.service.name) if sw is not None else None
     found = sorted({p.target for p in svc.ports if p.protocol == "tcp"}) if svc is not None else []
-    if not found:
-        for text in st.service.ports:  # a worker's view: "Target: 80, Publish: 8080"
+    if not found and sw is not None:
+        # A worker's views: "Target: 80, Publish: 8080", on the service's ingress entry only.
+        texts = [t for o in sw.overlays for s in o.services if s.name == st.service.name for t in s.ports]
+        for text in texts:
             head = text.split(",", 1)[0]
-            if head.startswith("Target:") and head[7:].strip().isdigit():
+            if head.startswith("Target:") and head[7:].strip().isdigit() and int(head[7:].strip()) not in found:
                 found.append(int(head[7:].strip()))
     return tuple(found[:4])
 

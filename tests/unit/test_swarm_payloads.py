@@ -301,3 +301,13 @@ def test_details_tell_the_vip_from_the_task_ips():
     flat = " ".join(layout(describe_container(snap, web), 100, console).plain.split())
     assert "Task nswrec-web.1" in flat and "Node swarm-node1" in flat
     assert f"its own IP 198.19.5.3 (one of tasks.nswrec-web); the service's VIP there is {VIP}" in flat
+
+
+def test_a_worker_knows_a_services_target_port_from_its_ingress_view():
+    from netui.engine.probes import parse_target
+    from netui.engine.swarm_probes import _ports, swarm_target
+
+    snap, _, _ = read("node2")
+    src = next(c for c in snap.containers if c.name.startswith("nswrec-web."))
+    st = swarm_target(snap, src, parse_target("tasks.nswrec-web"))
+    assert st is not None and _ports(st, snap) == (80,)
