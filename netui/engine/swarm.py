@@ -510,9 +510,28 @@ class SwarmState:
         return any(t.transient for t in self.tasks)
 
     # -- one network ---------------------------------------------------------------------------
+    @cached_property
+    def _views(self) -> dict[str, tuple[ServiceView, ...]]:
+        return {}  # services_on, per network: asked for every network on every refresh
+
+    @cached_property
+    def _current_tasks(self) -> dict[str, tuple[Task, ...]]:
+        """Each service's current tasks (not history)."""
+        out: dict[str, list[Task]] = {}
+        for t in self.tasks:
+            if t.current:
+                out.setdefault(t.service_id, []).append(t)
+        return {k: tuple(v) for k, v in out.items()}
+
     def services_on(self, network_id: str) -> tuple[ServiceView, ...]:
         """The services whose tasks join this network, with their VIP and tasks there:
         from the cluster's lists on a manager, else from the network's verbose view."""
+        found = self._views.get(network_id)
+        if found is None:
+            found = self._views[network_id] = self._services_on(network_id)
+        return found
+
+    def _services_on(self, network_id: str) -> tuple[ServiceView, ...]:
         if self.cluster_known:
             return self._services_from_cluster(network_id)
         view = self.overlay_by_id.get(network_id)
@@ -532,7 +551,7 @@ class SwarmState:
     def _services_from_cluster(self, network_id: str) -> tuple[ServiceView, ...]:
         out = []
         for s in self.services:
-            tasks = [t for t in self.tasks if t.service_id == s.id and t.current and t.on(network_id)]
+            tasks = [t for t in self._current_tasks.get(s.id, ()) if t.on(network_id)]
             vip = s.vip_on(network_id)
             if not tasks and not vip and network_id not in s.networks:
                 continue
