@@ -120,14 +120,14 @@ def main() -> int:
     g = build(snap)
     pics = {}
     for width in (160, 80):
-        res[f"layout {width} cols"] = timed(lambda: picture(g, width), args.repeat)
+        res[f"layout {width} cols"] = timed(lambda width=width: picture(g, width), args.repeat)
         pics[width] = picture(g, width)
     for (w, h) in ((160, 48), (80, 24)):
         pic = pics[w]
         keys = pic.order
         i = [0]
 
-        def frame() -> None:
+        def frame(pic=pic, keys=keys, i=i, w=w, h=h) -> None:  # (bound now: timed() runs it in this pass)
             key = keys[i[0] % len(keys)]
             i[0] += 7
             x, y, _ = pic.rects[key]

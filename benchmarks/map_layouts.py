@@ -69,10 +69,9 @@ def graph_data(snap):
 
 
 def run_netext(snap, label: str, out: Path) -> dict:
-    from rich.text import Text
-
     from netext import AutoZoom, ConsoleGraph, EdgeRoutingMode, EdgeSegmentDrawingMode
     from netext.console_graph import RenderState
+    from rich.text import Text
 
     nodes, edges = graph_data(snap)
 

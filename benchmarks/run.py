@@ -17,11 +17,15 @@ Then measures, and removes exactly what it made.
  5b. a new network on screen: `docker network create` → its name drawn (netui, lazydocker)
  6. key to screen with ~1000 containers listed (cursor move, filter keystroke)
  7. connectivity matrix of a 20-container network (380 pairs)
+ 8. connectivity matrix of a 50-container network (2450 pairs), 3 runs: every pair not
+    reported reachable is checked with `docker exec a ping -c 2 -W 1 b`; a reply there
+    makes the matrix's verdict a false "no reply"
+ 9. `netui serve` with 1, 2, 4 idle browser sessions (benchmarks/serve_bench.py)
 
 Traffic goes only to the benchmark's own containers and to loopback.
 
     .venv/bin/python benchmarks/run.py [--networks 40 --containers 400 --stopped 600 | --size 3000]
-                                       [--only read,refresh,idle,event,cold,newnet,keys,matrix] [--repeat 5]
+                                       [--only read,refresh,idle,event,cold,newnet,keys,matrix,matrix50,serve] [--repeat 5]
                                        [--sen EXE] [--lazydocker EXE]
 
 Peers (other Docker TUIs) run in the same scenario and run, on the engine's socket
@@ -36,6 +40,7 @@ import fcntl
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import statistics
@@ -59,6 +64,7 @@ from tests.ptyapp import PtyApp  # noqa: E402
 from tests.sockproxy import SocketProxy  # noqa: E402
 
 HZ = os.sysconf("SC_CLK_TCK")
+PING_RECEIVED = re.compile(r"(\d+) (?:packets )?received")
 RESULTS = ROOT / "benchmarks" / "results"
 ENGINE_URL = "unix:///var/run/docker.sock"  # the real engine, as the counting proxy reaches it
 
@@ -498,14 +504,14 @@ def bench_new_network(scenario: Scenario, tries: int, name: str, spawn) -> dict:
         try:
             subprocess.run(["docker", "network", "create", "--label", "netui.bench=1", net],
                            env=env, check=True, capture_output=True)
-            seen = screen.wait_for(lambda text: net in text, 10)
+            seen = screen.wait_for(lambda text, net=net: net in text, 10)
         finally:
             subprocess.run(["docker", "network", "rm", net], env=env, capture_output=True)
         if seen is None:
             missed += 1
         else:
             latencies.append(seen - t0)
-        screen.wait_for(lambda text: net not in text, 10)
+        screen.wait_for(lambda text, net=net: net not in text, 10)
         time.sleep(0.3)
     app.stop()
     if not latencies:
@@ -572,6 +578,52 @@ def bench_matrix(engine: Engine, scenario: Scenario, repeat: int) -> dict:
     return out
 
 
+def bench_matrix50(engine: Engine, scenario: Scenario, runs: int = 3, size: int = 50) -> dict:
+    """The matrix of a 50-container network (2450 pairs), `runs` times. Every pair it does
+    not report reachable is checked directly, the way a user would (`docker exec a ping
+    -c 2 -W 1 b`): if that gets a reply, the matrix's verdict was a false "no reply"."""
+    from netui.engine.probes import Prober
+
+    members = scenario.containers[100:100 + size] if len(scenario.containers) >= 100 + size else scenario.containers[:size]
+    scenario.ws.network("matrix50")
+    net_name = scenario.ws.name("matrix50")
+    for cid in members:
+        engine.api.connect_container_to_network(cid, net_name)
+    name = {cid: engine.api.inspect_container(cid)["Name"].lstrip("/") for cid in members}
+    env = {**os.environ, "DOCKER_HOST": engine.host} if engine.host else None
+
+    def replies(a: str, b: str) -> bool:
+        p = subprocess.run(["docker", "exec", name[a], "ping", "-c", "2", "-W", "1", name[b]],
+                           capture_output=True, text=True, env=env)
+        got = PING_RECEIVED.search(p.stdout)
+        return bool(got and int(got.group(1)) > 0)
+
+    out_runs = []
+    for i in range(runs):
+        snap = TopologyReader(engine).read()
+        net = snap.network_by_name[net_name]
+        m = Prober(engine).matrix(snap, net)
+        counts: dict[str, int] = {}
+        for c in m.cells.values():
+            counts[c.status] = counts.get(c.status, 0) + 1
+        negative = [k for k, c in m.cells.items() if c.status != "ok"]
+        with ThreadPoolExecutor(2) as pool:
+            false = [k for k, ok in zip(negative, pool.map(lambda k: replies(*k), negative)) if ok]
+        run = {"seconds": m.seconds, "pairs": len(m.cells), "total": m.total, "counts": counts,
+               "false_no_reply": sum(1 for k in false if m.cells[k].status in ("no-reply", "no-name", "timeout")),
+               "false_negative": len(false), "retried": m.retried, "recovered": m.recovered,
+               "rounds": m.rounds, "neighbour_table_full": m.overflows}
+        out_runs.append(run)
+        print(f"  matrix of {len(members)} containers, run {i + 1}: {run['pairs']}/{run['total']} pairs in {m.seconds:.1f} s, "
+              f"{counts}; false \"no reply\": {run['false_no_reply']} (of {len(negative)} not ok, checked with docker exec); "
+              f"{m.retried} negative answers tried again, {m.recovered} answered then; neighbour table full "
+              f"{m.overflows} times", flush=True)
+    times = [r["seconds"] for r in out_runs]
+    return {"containers": len(members), "pairs": len(members) * (len(members) - 1), "runs": out_runs,
+            "time": stats(times), "false_no_reply": sum(r["false_no_reply"] for r in out_runs),
+            "false_negative": sum(r["false_negative"] for r in out_runs)}
+
+
 def machine() -> dict:
     api = Engine()
     info = api.connect()
@@ -599,7 +651,7 @@ def main() -> None:
     ap.add_argument("--size", type=int, metavar="N", help="N containers in all, 40 %% running and 60 %% stopped, as "
                     "400 + 600 make the 1000 point (--size 3000: 1200 + 1800); overrides --containers and --stopped")
     ap.add_argument("--network-tries", type=int, default=20, help="creates for \"a new network on screen\" (newnet)")
-    ap.add_argument("--only", default="read,refresh,idle,event,cold,newnet,keys,matrix")
+    ap.add_argument("--only", default="read,refresh,idle,event,cold,newnet,keys,matrix,matrix50,serve")
     args = ap.parse_args()
     if args.size is not None:
         args.containers = round(args.size * 0.4)
@@ -617,7 +669,7 @@ def main() -> None:
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
-        raise SystemExit("benchmarks/run.py: another benchmark is running on this machine; wait for it to end")
+        raise SystemExit("benchmarks/run.py: another benchmark is running on this machine; wait for it to end") from None
     left = sweep_leftovers(engine, "netui.bench", "1", "bench-")
     if left:
         print(f"removed {len(left)} leftovers of an interrupted benchmark run", flush=True)
@@ -652,6 +704,14 @@ def main() -> None:
         if "matrix" in only:
             print("7. matrix", flush=True)
             result["matrix"] = bench_matrix(engine, scenario, max(1, args.repeat // 2))
+        if "matrix50" in only:
+            print("8. matrix of 50 containers, false \"no reply\" counted", flush=True)
+            result["matrix50"] = bench_matrix50(engine, scenario)
+        if "serve" in only:
+            print("9. netui serve: idle browser sessions", flush=True)
+            from benchmarks.serve_bench import bench_serve
+
+            result["serve"] = bench_serve(args.idle_seconds)
     finally:
         scenario.remove()
         for p in peers:

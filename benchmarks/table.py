@@ -127,6 +127,33 @@ def table(r: dict) -> None:
     if mx:
         s = mx["time"]
         print(f"| Connectivity matrix, 20 containers ({mx['pairs']} pairs) | {s['median']:.2f} s ({s['min']:.2f}–{s['max']:.2f}) | ≤ 10 s | {met(s['median'] <= 10)} |")
+    m50 = r.get("matrix50")
+    if m50:
+        s = m50["time"]
+        full = sum(run.get("neighbour_table_full", 0) for run in m50["runs"])
+        print(f"| Connectivity matrix, {m50['containers']} containers ({m50['pairs']} pairs), {len(m50['runs'])} runs: "
+              f"false \"no reply\" (checked with `docker exec a ping -c 2 -W 1 b`) | {m50['false_no_reply']} "
+              f"in {s['median']:.1f} s ({s['min']:.1f}–{s['max']:.1f}); kernel neighbour table full {full} times | 0 | "
+              f"{met(m50['false_no_reply'] == 0)} |")
+    serve = r.get("serve")
+    if serve:
+        serve_rows(serve)
+
+
+def serve_rows(serve: dict) -> None:
+    """`netui serve` idle (benchmarks/serve_bench.py): each level beside the terminal netui."""
+    per, levels = serve["per_added_session"], serve["levels"]
+    ks = ", ".join(str(lv["sessions"]) for lv in levels)
+    nums = lambda xs, d=2: ", ".join(f"{x:.{d}f}" for x in xs)  # noqa: E731
+    beside = "terminal_cpu_percent" in per
+    print(f"| `netui serve`, idle, CPU per session at {ks} sessions | {nums(per['cpu_percent'])} %"
+          + (f" (terminal netui beside them: {nums(per['terminal_cpu_percent'])} %; {per['cpu_vs_terminal']:.2f}×)" if beside else "") + " | | |")
+    print(f"| …API requests per second per session | {nums(per['requests_per_second'], 3)}"
+          + (f" (terminal: {nums(per['terminal_requests_per_second'], 3)}; {per['requests_vs_terminal']:.2f}×)" if beside else "") + " | | |")
+    if "rss_mb" in per:
+        print(f"| …memory per added session | +{per['rss_mb']:.0f} MB RSS (the server: {levels[0]['server_rss_mb']:.0f} MB) | | |")
+    print(f"| …requests to start a session | {per['requests_at_start']:.0f} | | |")
+    print(f"| …the server's own CPU | {nums(per['server_cpu_percent'])} % | | |")
 
 
 if __name__ == "__main__":

@@ -42,16 +42,17 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.append(str(ROOT))  # after PYTHONPATH: another checkout can be measured
 
+from textual._compositor import CompositorUpdate  # noqa: E402
+from textual.app import App, ComposeResult  # noqa: E402
+from textual.containers import Horizontal, Vertical  # noqa: E402
+from textual.widgets import Static  # noqa: E402
+
 import netui  # noqa: E402
 from netui.engine.model import Container, Endpoint, IpamConfig, Network, Port, Snapshot  # noqa: E402
 from netui.ui.paths import stylesheets  # noqa: E402
 from netui.ui.widgets.containers_table import ContainersTable  # noqa: E402
 from netui.ui.widgets.networks_table import NetworksTable  # noqa: E402
 from netui.ui.widgets.ports_table import PortsTable  # noqa: E402
-from textual._compositor import CompositorUpdate  # noqa: E402
-from textual.app import App, ComposeResult  # noqa: E402
-from textual.containers import Horizontal, Vertical  # noqa: E402
-from textual.widgets import Static  # noqa: E402
 
 
 def synthetic(n: int, other_networks: int = 20) -> tuple[Snapshot, Network]:

@@ -1,4 +1,4 @@
-"""Command line: `netui` opens the explorer; `netui dump`, `netui map`, `netui demo`, `netui image`.
+"""Command line: `netui` opens the explorer; `netui dump`, `netui map`, `netui demo`, `netui image`, `netui serve`.
 
 Errors end in one line on stderr and a non-zero exit, never a traceback:
 1 for engine trouble, 2 for bad usage.
@@ -29,6 +29,26 @@ def _positive(value: str) -> float:
     return v
 
 
+def _port(value: str) -> int:
+    try:
+        v = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {value!r}") from None
+    if not 0 <= v <= 65535:
+        raise argparse.ArgumentTypeError("a port is 0 to 65535 (0 picks a free one)")
+    return v
+
+
+def _sessions(value: str) -> int:
+    try:
+        v = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if not 1 <= v <= 256:
+        raise argparse.ArgumentTypeError("must be 1 to 256")
+    return v
+
+
 def _engine_options(p: argparse.ArgumentParser, *, sub: bool, several: bool = True) -> None:
     default = argparse.SUPPRESS if sub else None
     more = " (repeat it to watch several engines)" if several else ""
@@ -44,6 +64,25 @@ def _engine_options(p: argparse.ArgumentParser, *, sub: bool, several: bool = Tr
                        help="every docker context (`docker context ls`), each its own engine")
 
 
+def _app_options(p: argparse.ArgumentParser, *, sub: bool) -> None:
+    """The explorer's options; `netui serve` takes them too and passes them to every session."""
+
+    def default(value):
+        return argparse.SUPPRESS if sub else value
+
+    p.add_argument("--read-only", action="store_true", default=default(False), help="disable every action that changes the engine")
+    p.add_argument(
+        "--interval", type=_positive, default=default(30.0), metavar="SEC",
+        help="full resync period while the event stream is healthy (default 30)",
+    )
+    p.add_argument(
+        "--probe-image", default=default(None), metavar="IMAGE",
+        help="image for probe containers when a container has no ping/nslookup/nc (default netui/busybox:local)",
+    )
+    p.add_argument("--replay", default=default(None), metavar="FILE", help="show a topology saved with `netui dump --json` (offline, read-only)")
+    p.add_argument("--theme", default=default(None), help="Textual theme, e.g. textual-dark, textual-light, nord")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="netui",
@@ -52,17 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"netui {__version__}")
     _engine_options(p, sub=False)
-    p.add_argument("--read-only", action="store_true", help="disable every action that changes the engine")
-    p.add_argument(
-        "--interval", type=_positive, default=30.0, metavar="SEC",
-        help="full resync period while the event stream is healthy (default 30)",
-    )
-    p.add_argument(
-        "--probe-image", default=None, metavar="IMAGE",
-        help="image for probe containers when a container has no ping/nslookup/nc (default netui/busybox:local)",
-    )
-    p.add_argument("--replay", metavar="FILE", help="show a topology saved with `netui dump --json` (offline, read-only)")
-    p.add_argument("--theme", default=None, help="Textual theme, e.g. textual-dark, textual-light, nord")
+    _app_options(p, sub=False)
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     d = sub.add_parser("dump", help="print the whole topology (readable, or --json)")
@@ -95,6 +124,23 @@ def build_parser() -> argparse.ArgumentParser:
     img = sub.add_parser("image", help="build the local busybox image used by demos and probes (no registry needed)")
     _engine_options(img, sub=True, several=False)
     img.set_defaults(func=cmd_image)
+
+    srv = sub.add_parser(
+        "serve", help="serve the explorer to web browsers (one app process per browser; textual-serve)",
+        description="Serve the explorer to web browsers, for a room following a demo. Every other netui "
+        "option (--host, --read-only, --probe-image, --interval, --theme, --replay) is passed to each session.",
+    )
+    _engine_options(srv, sub=True)
+    _app_options(srv, sub=True)
+    srv.add_argument("--bind", default="127.0.0.1", metavar="ADDR",
+                     help="address to listen on (default 127.0.0.1; beyond loopback the sessions are read-only "
+                     "unless --allow-writes)")
+    srv.add_argument("--port", type=_port, default=8765, help="TCP port (default 8765; 0 picks a free one)")
+    srv.add_argument("--max-sessions", type=_sessions, default=4, metavar="N",
+                     help="browser sessions at once, each its own process (default 4); the next visitor is told the limit is reached")
+    srv.add_argument("--allow-writes", action="store_true",
+                     help="let sessions change the engine even when --bind is beyond loopback")
+    srv.set_defaults(func=cmd_serve)
     p.set_defaults(func=cmd_tui)
     return p
 
@@ -311,12 +357,30 @@ def cmd_image(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    from netui.serve.plan import ServeError, plan_serve
+
+    if importlib.util.find_spec("textual_serve") is None or importlib.util.find_spec("aiohttp") is None:
+        _err("netui serve needs textual-serve, an optional part: pip install 'netui[serve]'")
+        return EXIT_USAGE
+    try:
+        plan = plan_serve(args, build_parser())
+    except ServeError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    from netui.serve.server import run_server
+
+    return run_server(plan)
+
+
 def cmd_tui(args: argparse.Namespace) -> int:
     from netui.engine.source import EngineSource, ReplaySource, Source
     from netui.ui.app import NetuiApp
 
     sources: list[Source] = (list(ReplaySource.all(args.replay)) if args.replay
-                             else [EngineSource(host, context=context) for host, context in engine_targets(args)])
+                             else [EngineSource(host, context=context, sweep=not args.read_only) for host, context in engine_targets(args)])
     app = NetuiApp(sources, read_only=args.read_only, interval=args.interval, probe_image=args.probe_image)
     if args.theme:
         if args.theme not in app.available_themes:

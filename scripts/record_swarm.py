@@ -209,7 +209,7 @@ def main() -> None:
         host_config=worker.api.create_host_config(network_mode=NET),
     )
     worker.api.start(solo["Id"])
-    for node, n in ((mgr, 1), (worker, 1)):
+    for node, _n in ((mgr, 1), (worker, 1)):
         # Each node's verbose view lists every task of the service (gossip), not only its own.
         wait_for(f"{node.name}: verbose {NET} to list both {WEB} tasks", lambda node=node: verbose_sees_tasks(node, net_id, WEB, 2), 30)
     timings["verbose views complete"] = round(time.monotonic() - t0, 2)

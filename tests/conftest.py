@@ -102,6 +102,8 @@ def module_lab(engine: Engine, image: str):
     yield from _lab(engine, image)
 
 
+from tests.composelab import compose_lab  # noqa: E402,F401  (the fixture, for every test folder)
+
 FOLDER_MARKERS = {"unit": "unit", "engine": "engine", "ui": "ui", "snapshots": "snapshot", "swarm": "swarm", "remote": "remote"}
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from netui.engine.actions import ActionLog
 from netui.engine.events import TopologyEvent
 from netui.engine.model import EngineInfo, Snapshot
-from netui.engine.probes import Check, ProbeResult
+from netui.engine.probe_plan import Check, ProbeResult
 from netui.engine.schema import from_dict
 from netui.engine.specs import command_text
 from tests.helpers import TOPOLOGY
@@ -78,7 +78,7 @@ class FakeProber:
         return r
 
     def matrix(self, snap, network, *, extra=None, cancel=None, on_cell=None, workers=8):
-        from netui.engine.probes import Cell, MatrixResult
+        from netui.engine.matrix_plan import Cell, MatrixResult
 
         members = [m.container for m in snap.members(network.id) if m.container.running]
         total = len(members) * (len(members) - 1)

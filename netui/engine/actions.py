@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from functools import singledispatchmethod
 
 from netui.engine.client import Engine, EngineError, NotFound
+from netui.engine.compose_run import ComposeDownSpec, ComposeUpSpec
+from netui.engine.container_specs import ContainerSpec
 from netui.engine.refusals import with_explanation
 from netui.engine.specs import (
     MANAGED_LABEL,
@@ -43,6 +45,7 @@ class LogEntry:
     command: str
     ok: bool
     result: str
+    engine: str = ""  # where it ran (when netui watches several engines)
 
 
 @dataclass
@@ -50,8 +53,8 @@ class ActionLog:
     entries: list[LogEntry] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def add(self, command: str, ok: bool, result: str) -> LogEntry:
-        entry = LogEntry(time.time(), command, ok, result)
+    def add(self, command: str, ok: bool, result: str, engine: str = "") -> LogEntry:
+        entry = LogEntry(time.time(), command, ok, result, engine)
         with self._lock:
             self.entries.append(entry)
         return entry
@@ -94,9 +97,9 @@ class Actions:
             result = fn()
         except EngineError as exc:
             with_explanation(exc)
-            self.log.add(cmd, False, str(exc))
+            self.log.add(cmd, False, str(exc), self.engine.info.label)
             raise
-        self.log.add(cmd, True, result)
+        self.log.add(cmd, True, result, self.engine.info.label)
         return result
 
     @singledispatchmethod
@@ -131,6 +134,19 @@ class Actions:
     @perform.register
     def _(self, spec: RunSpec) -> str:
         return self.run_container(spec)
+
+    @perform.register
+    def _(self, spec: ContainerSpec) -> str:
+        from netui.engine import container_actions
+
+        return container_actions.perform(self, spec)
+
+    @perform.register(ComposeUpSpec)
+    @perform.register(ComposeDownSpec)
+    def _(self, spec: ComposeUpSpec | ComposeDownSpec) -> str:
+        from netui.engine import compose_run
+
+        return self._run(spec.argv(), lambda: compose_run.run(spec))
 
     # -- re-checks right before a call ------------------------------------------------
     def users_of(self, name: str, network_id: str = "") -> list[str]:
@@ -190,8 +206,17 @@ class Actions:
 
     def disconnect(self, spec: DisconnectSpec) -> str:
         def go() -> str:
+            if spec.container_id and not spec.force:
+                # Right before the call: is it still the container confirmed, on that network?
+                try:
+                    nets = (self.engine.call(self.engine.api.inspect_container, spec.container_id).get("NetworkSettings") or {})
+                except NotFound:
+                    raise Changed(f"{spec.container} was removed since you confirmed; nothing was done") from None
+                on = nets.get("Networks") or {}
+                if spec.network not in on and not any((v or {}).get("NetworkID") == spec.network_id for v in on.values()):
+                    raise Changed(f"{spec.container} is no longer connected to {spec.network}; nothing was done")
             self.engine.call(
-                self.engine.api.disconnect_container_from_network, spec.container, spec.network_ref, force=spec.force
+                self.engine.api.disconnect_container_from_network, spec.container_ref, spec.network_ref, force=spec.force
             )
             return f"disconnected {spec.container} from {spec.network}"
 
@@ -212,7 +237,7 @@ class Actions:
             what = (f"{', '.join(extra)} now use{'s' if len(extra) == 1 else ''} it" if extra
                     else f"its containers changed ({', '.join(now) or 'none now'})")
             error = Changed(f"network {spec.network} changed since you confirmed: {what}; nothing was removed", what)
-            self.log.add(command_text(spec.all_argv()[-1]), False, f"not sent: {error}")
+            self.log.add(command_text(spec.all_argv()[-1]), False, f"not sent: {error}", self.engine.info.label)
             raise error
         done = []
         for cname in spec.disconnect_first:
@@ -304,7 +329,8 @@ class Actions:
         if seconds > 0:
             try:
                 res = api.wait(cid, timeout=seconds)
-                code = int(res.get("StatusCode")) if isinstance(res, dict) and res.get("StatusCode") is not None else None
+                status = res.get("StatusCode") if isinstance(res, dict) else None
+                code = int(status) if status is not None else None
             except Exception:
                 code = None  # still running when the time was up (or the wait failed: inspect says)
         try:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import errno
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import docker
 import docker.errors
 import requests.exceptions
 
-from netui.engine.model import EngineInfo
+from netui.engine.model import EngineInfo, shown_host
 from netui.engine.remote_errors import remote_problem
 
 MIN_API_VERSION = (1, 40)  # Docker 19.03; Debian 12 ships 20.10 (API 1.41)
@@ -97,7 +97,9 @@ def explain(exc: BaseException, host: str) -> EngineError:
     """Turn anything raised while talking to the engine into one line a user understands."""
     if isinstance(exc, EngineError):
         return exc
-    where = host or "the Docker engine"
+    hidden = bool(host) and not shown_host(host)
+    host = shown_host(host)
+    where = host or ("the configured address" if hidden else "the Docker engine")
     sock = _socket_path(host)
     remote = remote_problem(exc, where)  # TLS and ssh: what the nested ssl/paramiko errors mean
     if remote is not None:
@@ -234,14 +236,13 @@ class Engine:
         server_api = str(version.get("ApiVersion") or "")
         if _version_tuple(server_api) < MIN_API_VERSION:
             raise EngineError(
-                f"the engine at {base} speaks API {server_api or 'unknown'}, which is too old: "
+                f"the engine at {shown_host(base) or 'the Docker host'} speaks API {server_api or 'unknown'}, which is too old: "
                 f"netui needs API {MIN_API_VERSION[0]}.{MIN_API_VERSION[1]} or newer (Docker 19.03+)",
                 kind="too-old",
             )
         # Talk the newest API both sides know, so later fields (DNSNames, EnableIPv4) arrive.
         client_max = docker.constants.DEFAULT_DOCKER_API_VERSION
         api._version = server_api if _version_tuple(server_api) <= _version_tuple(client_max) else client_max
-        swarm, manager, drivers, name, pools = "inactive", False, (), "", ()
         try:
             info = api.info()
             pools = _address_pools(info.get("DefaultAddressPools"))
@@ -282,7 +283,7 @@ class Engine:
                 pass
             self._api = None
 
-    def call(self, fn, *args: Any, **kwargs: Any) -> Any:
+    def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run an API call, turning failures into EngineError."""
         try:
             return fn(*args, **kwargs)

@@ -27,6 +27,15 @@ from netui.engine.model import EngineInfo, Network, Snapshot
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
+
+def within(inner: IPNetwork, outer: IPNetwork) -> bool:
+    """Whether `inner` lies inside `outer` (False across IPv4 / IPv6)."""
+    if isinstance(inner, ipaddress.IPv4Network) and isinstance(outer, ipaddress.IPv4Network):
+        return inner.subnet_of(outer)
+    if isinstance(inner, ipaddress.IPv6Network) and isinstance(outer, ipaddress.IPv6Network):
+        return inner.subnet_of(outer)
+    return False
+
 # /proc/net/route and /proc/net/ipv6_route flags (linux/route.h, linux/ipv6_route.h)
 RTF_UP = 0x0001
 RTF_GATEWAY = 0x0002
@@ -35,8 +44,8 @@ RTF_ANYCAST = 0x00100000
 RTF_CACHE = 0x01000000
 RTF_LOCAL = 0x80000000
 
-_LINK_LOCAL6 = ipaddress.ip_network("fe80::/10")
-_MULTICAST6 = ipaddress.ip_network("ff00::/8")
+_LINK_LOCAL6 = ipaddress.IPv6Network("fe80::/10")
+_MULTICAST6 = ipaddress.IPv6Network("ff00::/8")
 
 
 @dataclass(frozen=True)
@@ -82,7 +91,7 @@ UNKNOWN_REMOTE = HostNetworking(False, "the engine does not run on this machine"
 # -- parsing (pure) -------------------------------------------------------------------
 def _hex_ipv4(text: str, byteorder: str) -> ipaddress.IPv4Address:
     # The kernel prints the 32-bit value in host byte order.
-    return ipaddress.IPv4Address(int(text, 16).to_bytes(4, byteorder))
+    return ipaddress.IPv4Address(int(text, 16).to_bytes(4, "little" if byteorder == "little" else "big"))
 
 
 def parse_proc_route(text: str, byteorder: str = sys.byteorder) -> list[Route]:
@@ -275,7 +284,7 @@ def host_overlaps(subnet: IPNetwork, host: HostNetworking, snapshot: Snapshot) -
         net = r.network
         if net.version != subnet.version or net.prefixlen == 0 or not net.overlaps(subnet):
             continue
-        if net.version == 6 and (net.subnet_of(_LINK_LOCAL6) or net.subnet_of(_MULTICAST6)):
+        if isinstance(net, ipaddress.IPv6Network) and (net.subnet_of(_LINK_LOCAL6) or net.subnet_of(_MULTICAST6)):
             continue
         if r.device in bridges or net in ours:
             continue

@@ -8,19 +8,31 @@ the parsers never assume a key is present or of the right type.
 from __future__ import annotations
 
 import ipaddress
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from netui.engine.swarm import SwarmState
+
+T = TypeVar("T")
 
 BUILTIN_NETWORKS = ("bridge", "host", "none")
 COMPOSE_PROJECT = "com.docker.compose.project"
 COMPOSE_NETWORK = "com.docker.compose.network"
 COMPOSE_SERVICE = "com.docker.compose.service"
 NETUI_LABEL = "netui.managed"
+# netui's own short-lived probe containers carry this label *and* this name prefix.
+PROBE_LABEL = "netui.probe"
+PROBE_PREFIX = "netui-probe-"
+# A probe container is `sleep SIDECAR_LIFETIME` with auto-remove: it ends and goes away on
+# its own even when netui is killed (-9, a closed terminal). netui never starts a command
+# in one that would outlive it: it replaces the container first.
+SIDECAR_LIFETIME = 60
+# Older than this, a probe container belongs to no netui still running: a start sweeps it.
+PROBE_MAX_AGE = SIDECAR_LIFETIME + 30
 
 Pairs = tuple[tuple[str, str], ...]
 
@@ -434,6 +446,12 @@ class Container:
         return "network"
 
     @property
+    def is_probe(self) -> bool:
+        """One of netui's own probe containers (label and name prefix both): never a
+        member of a network, a probe target or a matrix row."""
+        return lookup(self.labels, PROBE_LABEL) == "1" and self.name.startswith(PROBE_PREFIX)
+
+    @property
     def stack_owner(self) -> str:
         """For network_mode container:<x>, the <x> (an id or a name)."""
         return self.network_mode.split(":", 1)[1] if self.mode == "container" else ""
@@ -464,7 +482,7 @@ class Container:
         return "\n".join(parts).casefold()
 
     @property
-    def inspect_key(self) -> tuple:
+    def inspect_key(self) -> tuple[object, ...]:
         """What must stay equal for a cached inspect of this container to stay valid."""
         # By network name, as the engine keys endpoints: a stopped container's list
         # entry has no NetworkID, and the snapshot fills that in from the name.
@@ -477,7 +495,9 @@ def addresses_overlap(a: str, b: str) -> bool:
     if a == b:
         return True
     wild4, wild6 = "0.0.0.0", "::"
-    fam = lambda ip: 6 if ":" in ip else 4  # noqa: E731
+    def fam(ip: str) -> int:
+        return 6 if ":" in ip else 4
+
     if a == wild6 or b == wild6:
         return True  # [::] is dual-stack on Linux: it takes IPv4 too
     if (a == wild4 or b == wild4) and fam(a) == fam(b) == 4:
@@ -485,7 +505,7 @@ def addresses_overlap(a: str, b: str) -> bool:
     return False
 
 
-def _port_order(p: Port) -> tuple:
+def _port_order(p: Port) -> tuple[object, ...]:
     return (p.container_port, p.protocol, p.host_port or 0, p.host_ip)
 
 
@@ -601,6 +621,14 @@ class NetworkIndex:
                 changed = True
             eps.append(e)
         return replace(c, endpoints=tuple(eps)) if changed else c
+HIDE_HOST_ENV = "NETUI_HIDE_ENGINE_ADDRESS"
+
+
+def shown_host(host: str) -> str:
+    """The engine's address as netui shows it: withheld ("") where the screen goes to other
+    people's browsers (`netui serve` sets NETUI_HIDE_ENGINE_ADDRESS in its sessions), since
+    it can be a socket path, a user name (ssh://user@host) or an inside address."""
+    return "" if os.environ.get(HIDE_HOST_ENV) else host
 
 
 @dataclass(frozen=True)
@@ -629,8 +657,9 @@ class EngineInfo:
     def label(self) -> str:
         ver = f"{self.product} {self.version}" if self.version else self.product
         api = f" (API {self.api_version})" if self.api_version else ""
-        where = f"context {self.context}: {self.host}" if self.context else self.host
-        return f"{where} · {ver}{api}"
+        host = shown_host(self.host)
+        where = f"context {self.context}: {host}" if self.context else host
+        return f"{where} · {ver}{api}" if where else f"{ver}{api}"
 
 
 @dataclass(frozen=True)
@@ -702,11 +731,13 @@ class Snapshot:
         out: dict[str, list[Member]] = {n.id: [] for n in self.networks}
         sharers: dict[str, list[Container]] = {}
         for c in self.containers:
-            if c.mode == "container":
+            if c.mode == "container" and not c.is_probe:
                 owner = self.stack_holder(c)
                 if owner is not None:
                     sharers.setdefault(owner.id, []).append(c)
         for c in self.containers:
+            if c.is_probe:
+                continue
             for e in c.endpoints:
                 out.setdefault(e.network_id, []).append(Member(c, e))
                 for s in sharers.get(c.id, ()):
@@ -714,7 +745,9 @@ class Snapshot:
         return {k: tuple(v) for k, v in out.items()}
 
     def members(self, network_id: str) -> tuple[Member, ...]:
-        """The containers on a network, including those that share a member's stack."""
+        """The containers on a network, including those that share a member's stack
+        (as Member(sharer, None, via=holder): the holder's endpoint, not a second one).
+        netui's own probe containers are not members."""
         return self._members.get(network_id, ())
 
     def endpoints(self, network_id: str) -> tuple[Endpoint, ...]:
@@ -740,7 +773,7 @@ class Snapshot:
         """Containers running in this container's network stack (network_mode container:<it>)."""
         return tuple(
             c for c in self.containers
-            if c.mode == "container" and (o := self.stack_holder(c)) is not None and o.id == container_id
+            if c.mode == "container" and not c.is_probe and (o := self.stack_holder(c)) is not None and o.id == container_id
         )
 
     def stack_holder(self, container: Container) -> Container | None:
@@ -787,7 +820,5 @@ class Snapshot:
         return frozenset(out)
 
 
-def _replace(obj, **changes):
-    from dataclasses import replace
-
-    return replace(obj, **changes)
+def _replace(obj: T, **changes: Any) -> T:
+    return replace(obj, **changes)  # type: ignore[type-var]

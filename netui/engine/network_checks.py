@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from netui.engine.hostnet import HostNetworking, docker_bridge_names, host_overlaps
+from netui.engine.hostnet import HostNetworking, IPNetwork, docker_bridge_names, host_overlaps, within
 from netui.engine.model import Network, Snapshot
 from netui.engine.specs import FieldError, NetworkSpec, parse_pairs, warning
 
@@ -53,16 +53,16 @@ RESERVED_RANGES = tuple((ipaddress.ip_network(n), why) for n, why in (
 PRIVATE_HINT = {4: "10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16", 6: "fd00::/8 (unique local)"}
 
 
-def reserved_problem(net) -> str:
+def reserved_problem(net: IPNetwork) -> str:
     """Why a subnet cannot hold containers (it is, or reaches into, a reserved range), or ''."""
     for block, why in RESERVED_RANGES:
         if block.version == net.version and block.overlaps(net):
-            where = f"is inside {block}" if net.subnet_of(block) else f"includes {block}"
+            where = f"is inside {block}" if within(net, block) else f"includes {block}"
             return f"{net} {where}, {why}; use a private range such as {PRIVATE_HINT[net.version]}"
     return ""
 
 
-def host_route_warnings(net, host: HostNetworking | None, snapshot: Snapshot) -> list[str]:
+def host_route_warnings(net: IPNetwork, host: HostNetworking | None, snapshot: Snapshot) -> list[str]:
     """One line per host route or address `net` overlaps (nothing when the host is unknown)."""
     if host is None or not host.known:
         return []
@@ -74,7 +74,7 @@ def host_route_warnings(net, host: HostNetworking | None, snapshot: Snapshot) ->
     return lines
 
 
-def subnet_checks(net, fieldname: str, snapshot: Snapshot, host: HostNetworking | None, errors: list[FieldError]) -> None:
+def subnet_checks(net: IPNetwork, fieldname: str, snapshot: Snapshot, host: HostNetworking | None, errors: list[FieldError]) -> None:
     reserved = reserved_problem(net)
     if reserved:
         errors.append(FieldError(fieldname, reserved))
@@ -183,14 +183,14 @@ BUILTIN_ADDRESS_POOLS = (
 )
 
 
-def _pool_block(subnet, pools: tuple[tuple[str, int], ...]) -> bool:
+def _pool_block(subnet: IPNetwork, pools: tuple[tuple[str, int], ...]) -> bool:
     """Whether the engine could have picked `subnet` itself: one pool-sized block of a pool."""
     for base, size in pools:
         try:
             b = ipaddress.ip_network(base, strict=False)
         except ValueError:
             continue
-        if b.version == subnet.version and subnet.prefixlen == size and subnet.subnet_of(b):
+        if subnet.prefixlen == size and within(subnet, b):
             return True
     return False
 

@@ -3,7 +3,9 @@
 A query is one or more words; an item matches when every word is found
 (case-insensitively) in its name, id, driver, subnet, gateway, IP, MAC,
 alias / DNS name, label key or value, or compose project. A word that is an IP
-address also matches the networks whose subnet contains it.
+address also matches the networks whose subnet contains it. `project:NAME` and
+`service:NAME` match a compose project or service by its exact name (the networks
+compose made for the project, and the project's containers wherever they are).
 """
 
 from __future__ import annotations
@@ -29,6 +31,33 @@ class Query:
 
 
 
+QUALIFIERS = ("project:", "service:")
+
+
+def _qualified(word: str) -> tuple[str, str] | None:
+    for q in QUALIFIERS:
+        if word.startswith(q):
+            return q[:-1], word[len(q):]
+    return None
+
+
+def _network_word(word: str, n: Network) -> bool:
+    q = _qualified(word)
+    if q is None:
+        return word in n.search_text or _word_in_subnet(word, n)
+    kind, name = q
+    return kind == "project" and n.compose_project.casefold() == name
+
+
+def _member_word(word: str, m: Member) -> bool:
+    q = _qualified(word)
+    c = m.container
+    if q is None:
+        return word in c.search_text or (m.endpoint is not None and word in m.endpoint.search_text)
+    kind, name = q
+    return (c.compose_project if kind == "project" else c.compose_service).casefold() == name
+
+
 def _word_in_subnet(word: str, n: Network) -> bool:
     try:
         ipaddress.ip_address(word)
@@ -38,15 +67,12 @@ def _word_in_subnet(word: str, n: Network) -> bool:
 
 
 def network_matches_itself(q: Query, n: Network) -> bool:
-    hay = n.search_text
-    return all(w in hay or _word_in_subnet(w, n) for w in q.words)
+    return all(_network_word(w, n) for w in q.words)
 
 
 def member_matches(q: Query, m: Member) -> bool:
     """A word matches the container or its address/names on this network."""
-    c_hay = m.container.search_text
-    e_hay = m.endpoint.search_text if m.endpoint is not None else ""
-    return all(w in c_hay or w in e_hay for w in q.words)
+    return all(_member_word(w, m) for w in q.words)
 
 
 def visible_networks(snap: Snapshot, q: Query) -> tuple[Network, ...]:

@@ -195,7 +195,3 @@ class RefreshPolicy:
 
     def connected(self) -> None:
         self.backoff_step = 0
-
-    def cancel_timer(self) -> None:
-        """The scheduled event-driven read was dropped (e.g. a reconnect)."""
-        self.timer_pending = False

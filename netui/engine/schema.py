@@ -91,6 +91,7 @@ def network_dict(n: Network, snap: Snapshot) -> dict[str, Any]:
         "options": dict(n.options),
         "labels": dict(n.labels),
         "compose_project": n.compose_project,
+        "compose_network": n.compose_network,
         "created": n.created,
         "synthetic": n.synthetic,
         "containers": [
@@ -157,8 +158,27 @@ def to_dict(snap: Snapshot) -> dict[str, Any]:
         "engine": engine_dict(snap.engine),
         "networks": [network_dict(n, snap) for n in snap.networks],
         "containers": [container_dict(c, snap) for c in snap.containers],
+        "compose_projects": compose_projects(snap),
         "swarm": swarm_dict(snap.swarm),
     }
+
+
+def compose_projects(snap: Snapshot) -> list[dict[str, Any]]:
+    """The compose projects, derived from the labels (netui.engine.compose)."""
+    from netui.engine import compose
+
+    out = []
+    for p in compose.projects(snap):
+        default = p.default_network
+        out.append({
+            "name": p.name,
+            "services": {s.name: [c.name for c in s.containers] for s in p.services},
+            "networks": [n.name for n in p.networks],
+            "default_network": default.name if default is not None else None,
+            "joined_networks": [n.name for n in p.joined],
+            "unreachable_projects": [q.name for q in compose.unreachable_from(snap, p)],
+        })
+    return out
 
 
 def _pools(raw: Any) -> tuple[tuple[str, int], ...] | None:

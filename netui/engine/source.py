@@ -52,18 +52,38 @@ class EngineSource:
     live = True
     writable = True
 
-    def __init__(self, host: str | None = None, engine: Engine | None = None, *, context: str | None = None) -> None:
+    def __init__(self, host: str | None = None, engine: Engine | None = None, *, context: str | None = None,
+                 sweep: bool = True) -> None:
+        """`sweep`: remove probe containers a killed netui left behind (not with --read-only:
+        that promises no change to the engine at all)."""
         self.engine = engine or Engine(host, context=context)
+        self.sweep = sweep
         self.reader = TopologyReader(self.engine)
-        self._streams: set[EventStream] = set()
+        self._streams: set[Events] = set()
         self._lock = threading.Lock()
+        self._closed = False
+        self.sweeper: threading.Thread | None = None
 
     @property
     def description(self) -> str:
         return self.engine.info.label
 
     def connect(self) -> EngineInfo:
-        return self.engine.connect()
+        info = self.engine.connect()
+        if self.sweeper is None and self.sweep:
+            # Probe containers a killed netui left behind go, in the background: the
+            # first paint does not wait for it.
+            self.sweeper = threading.Thread(target=self._sweep_probe_leftovers, name="netui-probe-sweep", daemon=True)
+            self.sweeper.start()
+        return info
+
+    def _sweep_probe_leftovers(self) -> None:
+        from netui.engine.workspace import sweep_probe_leftovers
+
+        try:
+            sweep_probe_leftovers(self.engine)
+        except Exception:
+            pass  # the engine went away, or refused: nothing of the user's is at stake
 
     def read_lists(self, changed: Iterable[str] | None = None, base: Snapshot | None = None) -> tuple[Snapshot, tuple[str, ...]]:
         return self.reader.read_lists(changed, base)
@@ -87,12 +107,19 @@ class EngineSource:
         stream = EventStream(self.engine, types=swarm.event_types, on_event=swarm.note_event,
                              ticker=swarm.tick if self.engine.info.swarm != "inactive" else None).open()
         with self._lock:
-            self._streams.add(stream)
+            closed = self._closed
+            if not closed:
+                self._streams.add(stream)
+        if closed:
+            # Opened while the app quit: nobody would close it, and its worker thread
+            # would block the process's exit until the engine's next event.
+            stream.close()
+            raise EngineError("netui is closing")
         return stream
 
     def forget_stream(self, stream: Events) -> None:
         with self._lock:
-            self._streams.discard(stream)  # type: ignore[arg-type]
+            self._streams.discard(stream)
 
     @property
     def open_streams(self) -> int:
@@ -101,6 +128,7 @@ class EngineSource:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             streams, self._streams = set(self._streams), set()
         for s in streams:
             s.close()

@@ -148,10 +148,15 @@ class DisconnectSpec:
     container: str
     force: bool = False
     network_id: str = ""
+    container_id: str = ""  # the container confirmed, even if renamed since
 
     @property
     def network_ref(self) -> str:
         return self.network_id or self.network
+
+    @property
+    def container_ref(self) -> str:
+        return self.container_id or self.container
 
     def argv(self) -> list[str]:
         return ["docker", "network", "disconnect", *(["--force"] if self.force else []), self.network, self.container]

@@ -30,7 +30,8 @@ from netui.engine.model import Container, Snapshot
 from netui.engine.swarm import ServiceView, TaskView
 
 if TYPE_CHECKING:
-    from netui.engine.probes import Check, Prober, ProbeResult, Runner, Target
+    from netui.engine.probe_plan import Check, ProbeResult, Target
+    from netui.engine.probes import Prober, Runner
 
 CONVERGE_WAIT = 12.0  # seconds a cross-node check is retried for (docs/engines-for-tests.md: seen up to 12 s)
 RETRY_GAP = 0.5
@@ -114,19 +115,8 @@ def _ports(st: SwarmTarget, snap: Snapshot) -> tuple[int, ...]:
 
 def probe_swarm(prober: Prober, snap: Snapshot, source: Container, st: SwarmTarget, *, checks: Iterable[str],
                 cancel: threading.Event, on_check: Callable[[Check], None] | None, count: int = 3) -> ProbeResult:
-    from netui.engine.probes import (
-        EMBEDDED_DNS,
-        ERROR,
-        FAIL,
-        OK,
-        SKIPPED,
-        Cancelled,
-        Check,
-        ProbeError,
-        ProbeResult,
-        Runner,
-        parse_nslookup,
-    )
+    from netui.engine.probe_plan import EMBEDDED_DNS, ERROR, FAIL, OK, SKIPPED, Check, ProbeResult, parse_nslookup, ping_verdict, tcp_verdict
+    from netui.engine.probes import Cancelled, ProbeError, Runner
 
     started = time.time()
     done: list[Check] = []
@@ -170,7 +160,7 @@ def probe_swarm(prober: Prober, snap: Snapshot, source: Container, st: SwarmTarg
             what = f"{address} ({svc.name}'s VIP)" if st.vip and not task else f"{address} ({_task_label(task)})"
             if "icmp" in wanted:
                 ping = ["ping", "-c", str(count), "-i", "0.2", "-W", "1", "-w", str(count + 1), address]
-                c = _retrying(partial(prober._run_check, runner, "icmp", ping, count + 1, prober._ping_verdict(False)),
+                c = _retrying(partial(prober._run_check, runner, "icmp", ping, count + 1, ping_verdict(False)),
                               cancel, deadline=not st.vip)
                 emit(_named(c, what))
                 reached[address] = reached.get(address, False) or c.status == OK
@@ -179,7 +169,7 @@ def probe_swarm(prober: Prober, snap: Snapshot, source: Container, st: SwarmTarg
                     emit(Check("tcp", SKIPPED, f"{what}: no port known: give one as {st.text}:port", method="-"))
                 for port in ports:
                     c = _retrying(partial(prober._run_check, runner, "tcp", ["nc", "-w", "2", address, str(port)], 2,
-                                          prober._tcp_verdict(port, False)), cancel, deadline=not st.vip)
+                                          tcp_verdict(port, False)), cancel, deadline=not st.vip)
                     emit(_named(c, what))
                     reached[address] = reached.get(address, False) or c.status == OK
         if st.vip and reached and not any(reached.values()):
@@ -220,11 +210,11 @@ def _named(c: Check, what: str) -> Check:
 def _resolve(prober: Prober, runner: Runner, name: str, expect: set[str], cancel: threading.Event) -> tuple[Check, list[str]]:
     """nslookup in the source's namespace, again until every expected address is in the
     answer (DNS entries of new tasks reach the other nodes a moment later), bounded."""
-    from netui.engine.probes import EMBEDDED_DNS, OK, parse_nslookup
+    from netui.engine.probe_plan import EMBEDDED_DNS, OK, dns_verdict, parse_nslookup
 
     t0 = time.monotonic()
     while True:
-        c = prober._run_check(runner, "dns", ["nslookup", name, EMBEDDED_DNS], 6, lambda code, out: prober._dns_verdict(code, out, name))
+        c = prober._run_check(runner, "dns", ["nslookup", name, EMBEDDED_DNS], 6, partial(dns_verdict, name=name))
         got = parse_nslookup(c.output) if c.status == OK else []
         if not expect or expect <= set(got) or time.monotonic() - t0 > CONVERGE_WAIT or cancel.wait(RETRY_GAP):
             return c, got
@@ -233,7 +223,7 @@ def _resolve(prober: Prober, runner: Runner, name: str, expect: set[str], cancel
 def _dns_check(c: Check, addresses: list[str], st: SwarmTarget, by_ip: dict[str, TaskView]) -> Check:
     from dataclasses import replace
 
-    from netui.engine.probes import OK
+    from netui.engine.probe_plan import OK
 
     if c.status != OK:
         return c
@@ -256,7 +246,7 @@ def _retrying(run: Callable[[], Check], cancel: threading.Event, *, deadline: bo
     path converges after the tasks run); the result says how long it took."""
     from dataclasses import replace
 
-    from netui.engine.probes import ERROR, OK
+    from netui.engine.probe_plan import ERROR, OK
 
     t0 = time.monotonic()
     tries = 0
@@ -275,7 +265,8 @@ def _retrying(run: Callable[[], Check], cancel: threading.Event, *, deadline: bo
 
 def _ipvs_check(runner: Runner) -> Check:
     """Whether the source's namespace has IPVS, which carries VIP traffic."""
-    from netui.engine.probes import FAIL, OK, SKIPPED, Check, ProbeError
+    from netui.engine.probe_plan import FAIL, OK, SKIPPED, Check
+    from netui.engine.probes import ProbeError
 
     argv = ["cat", "/proc/net/ip_vs"]
     try:

@@ -32,11 +32,11 @@ class TopologyReader:
         self.engine = engine
         self.swarm = SwarmReader(engine)  # the swarm side: nothing asked unless the engine is in swarm mode
         # container id -> (inspect key, endpoints keyed by network name, HostConfig.NetworkMode)
-        self._details: dict[str, tuple[tuple, dict[str, dict[str, Any]], str]] = {}
+        self._details: dict[str, tuple[tuple[object, ...], dict[str, dict[str, Any]], str]] = {}
         # container id -> (as listed, as merged with its details): reused while the listing is equal
         self._merged: dict[str, tuple[Container, Container]] = {}
         # container id -> (its raw list entry without "Status", the parsed container)
-        self._raw: dict[str, tuple[dict, Container]] = {}
+        self._raw: dict[str, tuple[dict[str, Any], Container]] = {}
         self._lock = threading.Lock()
 
     # -- the two list calls -------------------------------------------------
@@ -91,10 +91,10 @@ class TopologyReader:
                     merged.append(_status(done, statuses))
                     self._merged[c.id] = (c, done)
                     continue
-                done = self._from_cache(c, index)
-                if done is not None:
-                    merged.append(_status(done, statuses))
-                    self._merged[c.id] = (c, done)
+                cached = self._from_cache(c, index)
+                if cached is not None:
+                    merged.append(_status(cached, statuses))
+                    self._merged[c.id] = (c, cached)
                 else:
                     merged.append(_status(c, statuses))
                     pending.append(c.id)
@@ -112,9 +112,9 @@ class TopologyReader:
                         # `base` may be the first half of a read whose inspects were still
                         # running when this read began: take their result from the cache,
                         # or ask for them again, rather than carry the gap on.
-                        done = self._from_cache(c, index)
-                        if done is not None:
-                            c = done
+                        cached = self._from_cache(c, index)
+                        if cached is not None:
+                            c = cached
                         else:
                             pending.append(c.id)
                     merged.append(c)
@@ -228,7 +228,7 @@ def _status(c: Container, statuses: dict[str, str]) -> Container:
     return c if status is None or status == c.status else replace(c, status=status)
 
 
-def _listed_members(raw_networks: list[dict]) -> dict[str, tuple[str, ...]]:
+def _listed_members(raw_networks: list[dict[str, Any]]) -> dict[str, tuple[str, ...]]:
     """network id -> ids of the containers its list entry names (Podman 4 fills
     "Containers" in the list; Docker leaves it empty there)."""
     out: dict[str, tuple[str, ...]] = {}

@@ -10,7 +10,7 @@ import ipaddress
 import re
 import shlex
 
-from netui.engine.hostnet import HostNetworking
+from netui.engine.hostnet import HostNetworking, IPNetwork, within
 from netui.engine.image import LOCAL_IMAGE, reference_problem
 from netui.engine.model import Container, EngineInfo, Network, Snapshot, addresses_overlap
 from netui.engine.network_checks import is_cidr, static_ip_support, subnet_checks, validate_driver_options
@@ -29,7 +29,7 @@ MAX_NAME = 128
 CREATABLE_DRIVERS = ("bridge", "macvlan", "ipvlan", "overlay")
 
 
-def _network(text: str, fieldname: str, version: int, errors: list[FieldError]):
+def _network(text: str, fieldname: str, version: int, errors: list[FieldError]) -> IPNetwork | None:
     text = (text or "").strip()
     if not text:
         return None
@@ -56,7 +56,7 @@ def _network(text: str, fieldname: str, version: int, errors: list[FieldError]):
     return net
 
 
-def _address(text: str, fieldname: str, errors: list[FieldError]):
+def _address(text: str, fieldname: str, errors: list[FieldError]) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     text = (text or "").strip()
     if not text:
         return None
@@ -125,7 +125,7 @@ def validate_network(spec: NetworkSpec, snapshot: Snapshot, info: EngineInfo,
     if ip_range is not None and not subnet_unusable:
         if subnet is None:
             errors.append(FieldError("ip_range", "an IP range needs a subnet"))
-        elif not ip_range.subnet_of(subnet):
+        elif not within(ip_range, subnet):
             errors.append(FieldError("ip_range", f"the IP range {ip_range} is not inside {subnet}"))
     if spec.ipv6:
         v6 = _network(spec.ipv6_subnet, "ipv6_subnet", 6, errors)

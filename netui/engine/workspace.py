@@ -10,7 +10,9 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
+from netui.engine import model
 from netui.engine.client import Engine, EngineError, NotFound
 from netui.engine.model import parse_time
 
@@ -66,7 +68,7 @@ class Workspace:
             labels={**(labels or {}), **self.labels},
             check_duplicate=True,
         )
-        nid = res["Id"]
+        nid = str(res["Id"])
         self.networks.append(nid)
         return nid
 
@@ -117,7 +119,7 @@ class Workspace:
             hostname=hostname,
             stop_signal="SIGKILL",
         )
-        cid = res["Id"]
+        cid = str(res["Id"])
         self.containers.append(cid)
         for net, aliases in nets[1:] if not network_mode else ():
             self.engine.call(api.connect_container_to_network, cid, net, aliases=list(aliases) or None)
@@ -232,7 +234,7 @@ def _port_spec(p: int | str) -> int | tuple[int, str]:
     return int(p)
 
 
-def _shares_stack(listed: Iterable[dict], cid: str, engine: Engine | None = None) -> bool:
+def _shares_stack(listed: Iterable[dict[str, Any]], cid: str, engine: Engine | None = None) -> bool:
     for c in listed:
         if c.get("Id") == cid:
             host_config = c.get("HostConfig")
@@ -292,3 +294,11 @@ def sweep_leftovers(engine: Engine, label: str, value: str, name_prefix: str,
             except EngineError:
                 pass  # something not ours is still attached, or it is already gone
     return removed
+
+
+def sweep_probe_leftovers(engine: Engine) -> list[str]:
+    """Remove probe containers that a netui which died left behind (older releases kept
+    them; one created but never started never ends on its own): only what carries both
+    the probe label and the name prefix, and only past a probe container's longest life,
+    so another netui's probe in progress is never touched."""
+    return sweep_leftovers(engine, model.PROBE_LABEL, "1", model.PROBE_PREFIX, older_than=model.PROBE_MAX_AGE)

@@ -11,6 +11,8 @@ is and never read as syntax. SVG is the terminal picture itself.
 
 from __future__ import annotations
 
+import io
+
 from rich.console import Console
 
 from netui.map.graph import ContainerNode, MapGraph, NetworkNode, PortNode
@@ -21,9 +23,9 @@ from netui.text import clean
 
 def _ids(g: MapGraph) -> dict[str, str]:
     ids: dict[str, str] = {}
-    for prefix, nodes in (("n", g.networks), ("c", g.containers), ("p", g.ports)):
-        for i, node in enumerate(nodes):
-            ids[node.key] = f"{prefix}{i}"
+    for prefix, keys in (("n", [n.key for n in g.networks]), ("c", [c.key for c in g.containers]), ("p", [p.key for p in g.ports])):
+        for i, key in enumerate(keys):
+            ids[key] = f"{prefix}{i}"
     return ids
 
 
@@ -140,15 +142,9 @@ def to_dot(g: MapGraph) -> str:
 def to_svg(g: MapGraph, width: int = 160, options: Options = Options(), title: str = "netui map") -> str:
     """The map as it looks in a terminal `width` columns wide."""
     pic = picture(g, width, options)
-    console = Console(record=True, width=pic.width, force_terminal=True, color_system="truecolor", file=_Null())
+    console = Console(record=True, width=pic.width, force_terminal=True, color_system="truecolor", file=io.StringIO())
     for line in pic.lines():
         console.print(line, soft_wrap=False, overflow="ignore", crop=False)
     return console.export_svg(title=title)
 
 
-class _Null:
-    def write(self, _: str) -> int:
-        return 0
-
-    def flush(self) -> None:
-        pass

@@ -82,10 +82,13 @@ VERDICT_STATUS = {
     "reachable": "ok",
     "reachable by IP only": "warn",
     "isolated (no shared network)": "isolated",
+    "reachable by IP (expected with host networking)": "warn",
+    **{f"target paused: {v}": "warn" for v in ("reachable by name", "reachable", "reachable by IP only")},
     # a matrix cell's status (Cell.status)
     "ok": "ok",
     "by-ip": "warn",
     "isolated": "isolated",
+    "paused": "warn",
 }
 MANY = 3  # past this many results (a matrix), the header sums them up instead of a line each
 
@@ -138,11 +141,11 @@ def mark_notes(marks: Iterable[PathMark], g: MapGraph) -> tuple[Spans, ...]:
         counts: dict[str, int] = {}
         for m in marks:
             counts[m.status] = counts.get(m.status, 0) + 1
-        spans: list[tuple[str, str]] = [(f"{len(marks)} paths tested:", "legend")]
+        summary: list[tuple[str, str]] = [(f"{len(marks)} paths tested:", "legend")]
         for status, word in (("ok", "reachable"), ("warn", "by IP only"), ("isolated", "isolated"), ("fail", "failing")):
             if counts.get(status):
-                spans.append((f" {counts[status]} {word}", f"path.{status}"))
-        return (tuple(spans),)
+                summary.append((f" {counts[status]} {word}", f"path.{status}"))
+        return (tuple(summary),)
     out = []
     for m in marks:
         s, t = g.nodes.get(m.source), g.nodes.get(m.target)
@@ -317,8 +320,8 @@ def paint(lay: Layout, marks: Iterable[PathMark] = (), theme: dict[str, Style] |
                         for x in range(min(s.x1, s.x2), max(s.x1, s.x2) + 1):
                             over[(x, y)] = m.style
     light, heavy_glyphs = _LIGHT, _HEAVY
-    for (x, y), m in masks.items():
-        chars[y][x] = (heavy_glyphs if (x, y) in heavy else light)[m]
+    for (x, y), mask in masks.items():
+        chars[y][x] = (heavy_glyphs if (x, y) in heavy else light)[mask]
     for lab in [*lay.labels, *titles]:
         x, y = lab.x, lab.y
         if not 0 <= y < h:

@@ -10,6 +10,9 @@ topology stays on screen, marked stale, and it reconnects with backoff.
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 import time
 from collections.abc import Iterable, Sequence
 
@@ -40,9 +43,14 @@ from netui.ui.toast import toast
 # Every action that changes the engine. --read-only (or a replay) disables all of them:
 # not bound, not shown, not in the palette, and refused if called anyway.
 WRITE_ACTIONS = frozenset(
-    {"create_network", "connect_container", "disconnect_container", "remove_network", "prune_networks", "run_container"}
+    {"create_network", "connect_container", "disconnect_container", "remove_network", "prune_networks", "run_container",
+     # container actions (netui/ui/container_keys.py); a shell can change anything in the container
+     "stop_container", "start_container", "restart_container", "pause_container", "unpause_container",
+     "remove_container", "toggle_running", "toggle_pause", "container_shell"}
 )
 PROBE_ACTIONS = frozenset({"probe_container", "probe_port", "matrix", "probe_history"})
+# Reads that need a live engine (not a replay); allowed in --read-only.
+LIVE_ACTIONS = frozenset({"container_logs", "container_actions"})
 
 
 class NetuiApp(App[int]):
@@ -116,6 +124,33 @@ class NetuiApp(App[int]):
     def probe_image_name(self) -> str:
         return self.probe_image or LOCAL_IMAGE
 
+    def on_mount(self) -> None:
+        self._watch_terminal()
+
+    def _watch_terminal(self) -> None:
+        """End when the terminal goes away. A closed terminal sends SIGHUP to its session;
+        a terminal that is not the controlling one (a pty some program opened) only stops
+        being a tty, and Textual's input thread would then spin on end-of-file forever."""
+        import signal
+
+        try:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hung_up)
+        except (NotImplementedError, RuntimeError, ValueError, AttributeError):
+            pass  # no SIGHUP here (Windows), or not the main thread
+        try:
+            fd = sys.__stdin__.fileno() if sys.__stdin__ is not None else -1
+        except (OSError, ValueError):
+            fd = -1
+        if fd >= 0 and os.isatty(fd):  # only on a terminal (not under Pilot, nor in a browser session)
+            self.set_interval(1.0, lambda: None if os.isatty(fd) else self._hung_up())
+
+    def _hung_up(self) -> None:
+        """The terminal is gone: remove probe containers, then end at once. Not through
+        Textual's shutdown: it restores the terminal, and its writer thread, writing to a
+        closed tty, would hold the exit forever."""
+        self._close_engines()
+        os._exit(129)  # 128 + SIGHUP, as a shell reports it
+
     def explorer_ready(self) -> None:
         """The explorer's panes exist: connect every engine (the status line shows how)."""
         self.explorer.status.set(read_only=self.connection.read_only)
@@ -124,17 +159,24 @@ class NetuiApp(App[int]):
             conn.start()
 
     def on_unmount(self) -> None:
-        for conn in self.connections:
-            conn.close()
+        self._close_engines()
+
+    def _close_engines(self) -> None:
+        closers = [t for t in (conn.close() for conn in self.connections) if t is not None]
+        deadline = time.monotonic() + 5  # one deadline for every engine, not 5 s each
+        for t in closers:
+            t.join(timeout=max(0.0, deadline - time.monotonic()))
 
     def switch_to(self, index: int) -> None:
         """Show another engine: its topology, its actions and probes."""
         if not 0 <= index < len(self.connections) or self.connections[index] is self.connection:
             return
-        self.connection = self.connections[index]
-        self.explorer.status.set(read_only=self.connection.read_only)
-        self.explorer.switch_engine(self.connection.snapshot)
-        self._show_engines()
+        conn = self.connection = self.connections[index]
+        self.explorer.status.set(read_only=conn.read_only)
+        self.explorer.switch_engine(conn.snapshot)
+        self.connection_state_changed(conn)  # its state, detail and staleness, not the last engine's
+        if conn.snapshot is None and conn.detail:
+            self.explorer.show_unreachable(conn.detail)
         self.refresh_bindings()
 
     # -- what may run -------------------------------------------------------------------
@@ -145,6 +187,8 @@ class NetuiApp(App[int]):
             return False  # a replay has no engine to probe
         if action == "switch_engine" and len(self.connections) < 2:
             return False
+        if action in LIVE_ACTIONS and not self.source.live:
+            return False  # a replay has no logs
         return True
 
     def probe_unavailable(self) -> str:
@@ -175,6 +219,8 @@ class NetuiApp(App[int]):
         if conn.active:
             stale = conn.state in ("disconnected", "reconnecting") and conn.snapshot is not None
             for screen in self.screen_stack:
+                if not screen.is_mounted:
+                    continue  # (composed a moment later, from the app's state)
                 set_stale = getattr(screen, "set_stale", None)
                 if set_stale is not None:
                     set_stale(stale)
@@ -247,7 +293,7 @@ class NetuiApp(App[int]):
             self.explorer.show_snapshot(msg.snapshot, flash=flash)
             for screen in self.screen_stack[1:]:
                 update = getattr(screen, "update_snapshot", None)
-                if update is not None:
+                if update is not None and screen.is_mounted:
                     update(msg.snapshot)
         conn.applied(msg, started)
 
@@ -258,6 +304,7 @@ class NetuiApp(App[int]):
         hide = (WRITE_ACTIONS if self.actions is None else frozenset()) | (PROBE_ACTIONS if self.prober is None else frozenset())
         if len(self.connections) < 2:
             hide |= {"switch_engine"}
+        hide |= LIVE_ACTIONS if not self.source.live else frozenset()
         self.push_screen(HelpScreen(explorer_help(self, hide)))
 
     def action_toggle_dark(self) -> None:
@@ -267,4 +314,4 @@ class NetuiApp(App[int]):
         from netui.ui.commands import system_commands
 
         yield from super().get_system_commands(screen)
-        yield from system_commands(self)
+        yield from system_commands(self, screen)

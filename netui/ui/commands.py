@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
+from textual.screen import Screen
 
 from netui.ui.widgets.containers_table import ContainersTable
 from netui.ui.widgets.keyed_table import KeyedTable
@@ -35,18 +36,39 @@ EXPLORER_COMMANDS = (
     ("Remove network", "Remove the highlighted network, asking first", "remove_network", "d"),
     ("Prune unused networks", "Remove user networks no container uses, asking first", "prune_networks", "P"),
     ("Run a container here", "Start a container on the highlighted network", "run_container", "R"),
+    ("Topology map", "Who reaches whom, through which network, what is exposed", "map", "v"),
+    ("Engines", "The engines netui watches: switch to another", "switch_engine", "e"),
+    ("Container actions", "Every action on the highlighted container, with its docker command", "container_actions", "a in the containers pane"),
+    ("Container logs", "The last lines, then live: docker logs --follow", "container_logs", "l in the containers pane"),
+    ("Shell in the container", "docker exec -it … sh, netui suspended until you exit", "container_shell", "$ in the containers pane"),
+    ("Stop container", "docker stop, asking first", "stop_container", "o in the containers pane"),
+    ("Start container", "docker start", "start_container", "o in the containers pane"),
+    ("Restart container", "docker restart, asking first", "restart_container", "O in the containers pane"),
+    ("Pause container", "docker pause: freeze its processes", "pause_container", "p in the containers pane"),
+    ("Unpause container", "docker unpause", "unpause_container", "p in the containers pane"),
+    ("Remove container", "docker rm, asking first and listing what it is attached to", "remove_container", "d in the containers pane"),
+    ("Compose projects", "Services, their names on each network, projects that cannot reach each other", "compose_projects", "C"),
 )
 PANES = ("networks", "containers", "ports", "details")
 
 
-def system_commands(app: NetuiApp) -> Iterable[SystemCommand]:
+def system_commands(app: NetuiApp, screen: Screen) -> Iterable[SystemCommand]:
+    yield SystemCommand("Toggle light / dark theme", "Switch between textual-light and textual-dark", app.action_toggle_dark)
     explorer = app.explorer
+    if screen is not explorer:
+        return  # the panes' commands act on the panes: not from the map or a dialog over them
     yield SystemCommand("Clear filter", "Show everything again (Esc)", lambda: explorer.set_filter(""))
     yield SystemCommand("Show keys", "Every key binding (?)", app.action_help)
-    yield SystemCommand("Toggle light / dark theme", "Switch between textual-light and textual-dark", app.action_toggle_dark)
     for title, text, action, key in EXPLORER_COMMANDS:
         if app.check_action(action, ()):
             yield SystemCommand(title, f"{text} ({key})", getattr(explorer, f"action_{action}"))
+    if app.snapshot is not None:
+        from netui.engine.compose import projects
+
+        for project in projects(app.snapshot):
+            yield SystemCommand(f"Filter to compose project {project.name}",
+                                f"Its networks, and its containers wherever they are (/ project:{project.name})",
+                                lambda n=project.name: explorer.filter_project(n))
     for name in PANES:
         yield SystemCommand(f"Go to {name}", f"Focus the {name} pane", lambda n=name: explorer.action_focus_pane(n))
     for title, table in (("networks", NetworksTable), ("containers", ContainersTable), ("ports", PortsTable)):

@@ -59,6 +59,8 @@ class Connection:
         self.resync: Timer | None = None
         self.retry: Timer | None = None
         self.closing = False
+        self.connecting = False  # a connect is in flight (a hung engine must not pile them up)
+        self._stream: Any = None  # the open event stream, closed when given up on
 
     @property
     def active(self) -> bool:
@@ -72,12 +74,13 @@ class Connection:
 
     def start(self) -> None:
         self.retry = None
-        if self.closing:
-            return
+        if self.closing or self.connecting:
+            return  # (a connect still in flight answers first, however long it takes)
         if self.state != "disconnected":
             self.set_state("connecting" if self.snapshot is None else "reconnecting")
-        self.app.run_worker(self._connect, thread=True, exclusive=True, group=f"connect-{self.index}",
-                            exit_on_error=False, description=f"connect to engine {self.index}")
+        self.connecting = True
+        # Its own daemon thread, not the app's worker pool: a hung engine holds only this.
+        threading.Thread(target=self._connect, name=f"netui-connect-{self.index}", daemon=True).start()
 
     def _connect(self) -> None:
         try:
@@ -88,16 +91,19 @@ class Connection:
         self.app.post_message(Connected(info, conn=self.index))
 
     def on_connected(self, msg: Connected) -> None:
+        self.connecting = False
         self.policy.connected()
         self.label = msg.info.label
         if not self.source.live:
             self.set_state("replay")
             self.request_refresh()
             return
-        self.generation += 1
+        self.give_up_stream()
         generation = self.generation
-        self.app.run_worker(lambda: self._watch_events(generation), thread=True, group=f"events-{self.index}",
-                            exit_on_error=False, description=f"watch engine {self.index} events")
+        # The stream blocks its thread for as long as it is open: a daemon thread of its
+        # own, so engines never compete for the app's worker pool.
+        threading.Thread(target=self._watch_events, args=(generation,), name=f"netui-events-{self.index}",
+                         daemon=True).start()
         self.app.connection_state_changed(self)
         if self.snapshot is None:
             # Paint as soon as possible; the read after the subscription (on StreamOpened)
@@ -105,6 +111,7 @@ class Connection:
             self.request_refresh()
 
     def on_connect_failed(self, msg: ConnectFailed) -> None:
+        self.connecting = False
         self.schedule_reconnect(str(msg.error))
         self.app.connection_unreachable(self, str(msg.error))
 
@@ -133,6 +140,11 @@ class Connection:
         except Exception as exc:
             post(StreamEnded(generation, str(explain(exc, self.source.description)), conn=self.index))
             return
+        if generation != self.generation or self.closing:
+            stream.close()  # given up on while it was opening
+            self.source.forget_stream(stream)
+            return
+        self._stream = stream
         post(StreamOpened(generation, conn=self.index))
         reason = "the engine's event stream ended"
         try:
@@ -155,10 +167,17 @@ class Connection:
         if self.resync is None:
             self.resync = self.app.set_interval(self.interval, self._periodic_resync)
 
+    def give_up_stream(self) -> None:
+        """Stop following the current event stream (its thread ends at once)."""
+        self.generation += 1
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            stream.close()
+
     def on_stream_ended(self, msg: StreamEnded) -> None:
         if msg.generation != self.generation or self.closing:
             return
-        self.generation += 1
+        self.give_up_stream()
         self.set_state("reconnecting", msg.reason)
         self.schedule_reconnect(msg.reason)
 
@@ -214,7 +233,7 @@ class Connection:
             # engine, still being read when it went away): the reconnect has happened.
             return ""
         if msg.error.kind in ("unreachable", "permission", "too-old"):
-            self.generation += 1  # the event worker notices too; reconnect either way
+            self.give_up_stream()  # (a stream on an idle engine would never notice)
             self.schedule_reconnect(str(msg.error))
             return ""
         return str(msg.error)
@@ -262,14 +281,27 @@ class Connection:
         return snap
 
     # -- the end --------------------------------------------------------------------------
-    def close(self) -> None:
+    def close(self) -> threading.Thread | None:
+        """Stop; returns the thread removing this engine's probe containers (the app
+        waits for all engines' at once, with one deadline)."""
         self.closing = True
+        self.give_up_stream()
+        closer = None
         if self.prober is not None:
             # No probe container outlives netui; a hung engine must not hold the exit for long.
-            closer = threading.Thread(target=self.prober.close, daemon=True)
+            prober, source = self.prober, self.source
+
+            def close_all() -> None:
+                try:
+                    prober.close()
+                finally:
+                    source.close()
+
+            closer = threading.Thread(target=close_all, daemon=True)
             closer.start()
-            closer.join(timeout=5)
-        self.source.close()
+        else:
+            self.source.close()
+        return closer
 
     def probe_unavailable(self) -> str:
         if self.prober is None:

@@ -16,6 +16,7 @@ from rich.text import Text
 
 from netui.engine.model import Container, Network, Snapshot, parse_time
 from netui.text import clean
+from netui.ui import describe_compose
 from netui.ui.describe_swarm import describe_swarm_container, describe_swarm_network
 
 DETAILS_ENDPOINTS = 40  # the containers pane lists every endpoint; details show the first ones
@@ -141,6 +142,7 @@ def describe_network(snap: Snapshot, n: Network) -> list[Block]:
         g.add_row("Config from", _v(n.config_from))
     parts.append(g)
     parts.extend(describe_swarm_network(snap, n))  # overlays, ingress, docker_gwbridge: what they span and hold
+    parts += describe_compose.network_blocks(snap, n)
 
     parts.append(_heading(f"IPAM (driver {clean(n.ipam_driver) or 'default'})"))
     if n.ipam:
@@ -232,6 +234,7 @@ def describe_container(snap: Snapshot, c: Container) -> list[Block]:
         g.add_row("Compose", _v(f"project {c.compose_project}, service {c.compose_service or '?'}"))
     g.add_row("Network mode", mode_explanation(snap, c))
     parts.append(g)
+    parts += describe_compose.container_blocks(snap, c)
 
     parts.append(_heading("Endpoints"))
     source = snap.stack_holder(c) or c

@@ -63,7 +63,7 @@ def disconnect(snapshot: Snapshot, network_id: str, container_id: str) -> Builde
             return Confirmation(title, Text(""), gone=_network_gone(snap, net_name))
         if c is None:
             return Confirmation(title, Text(""), gone=f"container {clean(c_name)} was removed while this dialog was open")
-        spec = DisconnectSpec(net.name, c.name, network_id=net.id)
+        spec = DisconnectSpec(net.name, c.name, network_id=net.id, container_id=c.id)
         errors = validate_disconnect(spec, snap)
         if errors:
             return Confirmation(title, Text(""), gone=errors[0].message)

@@ -67,6 +67,14 @@ class RefreshDone(Message):
 
 
 @dataclass
+class ActionDone(Message):
+    """A dialog's write came back from the engine (posted to the dialog itself)."""
+
+    ok: bool
+    message: Any  # the result (text, or what the action returned), or why not
+
+
+@dataclass
 class ProbeCheckDone(Message):
     check: Any  # probes.Check
 

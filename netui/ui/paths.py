@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 
 _PKG = Path(__file__).resolve().parent.parent
 
@@ -14,5 +14,5 @@ def styles_dir() -> Path:
     return _PKG.parent / "styles"  # a source checkout or an editable install
 
 
-def stylesheets() -> list[Path]:
-    return sorted(styles_dir().glob("*.tcss"))
+def stylesheets() -> list[str | PurePath]:
+    return list(sorted(styles_dir().glob("*.tcss")))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from netui.engine.probes import ERROR, FAIL, OK, SKIPPED, TIMEOUT, Check, ProbeResult
+from netui.engine.probe_plan import ERROR, FAIL, OK, SKIPPED, TIMEOUT, Check, ProbeResult
 from netui.text import clean
 
 ICONS = {OK: ("✔", "bold green"), FAIL: ("✖", "bold red"), TIMEOUT: ("⧗", "bold yellow"), SKIPPED: ("–", "dim"), ERROR: ("!", "bold red")}
@@ -35,6 +35,16 @@ VERDICT_STYLES = {
     "reachable": "bold green",
     "reachable by IP only": "bold yellow",
     "isolated (no shared network)": "bold cyan",
+    "reachable by IP (expected with host networking)": "bold green",
+    # Nothing to measure: how the containers are set up says it (engine FIXED_VERDICTS).
+    "no network: nothing to reach": "bold yellow",
+    "source paused: unpause it to probe from it": "bold yellow",
+    "source not running: start it to probe from it": "bold yellow",
+    "not tested: the target uses host networking": "bold yellow",
+    "unreachable: the target has no network (--network none)": "bold yellow",
+    "not a target: one of netui's own probe containers": "bold yellow",
+    "same network stack: that is the source itself": "bold yellow",
+    **{f"target paused: {v}": "bold yellow" for v in ("reachable by name", "reachable", "reachable by IP only")},
     # swarm (netui.engine.swarm_probes)
     "reachable by name (through the service's VIP)": "bold green",
     "reachable by name: every task": "bold green",

@@ -8,21 +8,24 @@ import time
 
 import pytest
 
-from netui.engine.probes import (
-    OK,
-    ProbeError,
-    Prober,
-    parse_nslookup,
-    parse_ping,
-    parse_target,
-)
+from netui.engine.probe_plan import OK, parse_nslookup, parse_ping, parse_target
+from netui.engine.probes import ProbeError, Prober
 from netui.engine.topology import TopologyReader
 
 pytestmark = pytest.mark.engine
 
 
-def probe_labelled(engine) -> list:
-    return engine.api.containers(all=True, filters={"label": "netui.probe=1"})
+def probe_labelled(engine, lab=None) -> list:
+    """Probe containers (label netui.probe=1) in the stack of one of this test's containers
+    (others may be probing on the same engine, or a killed probe's container may still be
+    ending on its own)."""
+    ours = set(lab.containers) if lab is not None else None
+    out = []
+    for c in engine.api.containers(all=True, filters={"label": "netui.probe=1"}):
+        mode = str((c.get("HostConfig") or {}).get("NetworkMode", ""))
+        if ours is None or mode.removeprefix("container:") in ours:
+            out.append(c)
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +125,7 @@ def test_no_tools_in_the_source_uses_a_probe_container_and_removes_it(engine, wo
     assert k["icmp"].status == OK and k["tcp"].status == OK
     assert k["icmp"].command.startswith(f"docker run --rm --network container:{lab.name('bare')} netui/busybox:local ping")
     assert p.sidecars.created == 1 and not p.sidecars.live
-    assert probe_labelled(engine) == []
+    assert probe_labelled(engine, lab) == []
 
 
 def test_read_only_will_not_start_a_probe_container(engine, world):
@@ -130,7 +133,7 @@ def test_read_only_will_not_start_a_probe_container(engine, world):
     snap = fresh(engine)
     r = Prober(engine, allow_sidecars=False).probe(snap, snap.container_by_id[ids["bare"]], lab.name("r1"), checks=("icmp",))
     assert r.verdict == "error" and "read-only" in r.checks[-1].summary
-    assert probe_labelled(engine) == []
+    assert probe_labelled(engine, lab) == []
 
 
 def test_published_port_answers_from_the_host(engine, world):
@@ -161,7 +164,7 @@ def test_matrix_over_two_networks_is_the_isolation_table(engine, world):
         share = (x in red_side and y in red_side) or (x in blue_side and y in blue_side)
         expected = "ok" if share else "isolated"
         assert cell.status == expected, (x, y, cell)
-    assert not m.cancelled and probe_labelled(engine) == []  # bare's probe container is gone
+    assert not m.cancelled and probe_labelled(engine, lab) == []  # bare's probe container is gone
 
 
 def test_matrix_cancel_stops_early_and_cleans_up(engine, world):
@@ -173,7 +176,7 @@ def test_matrix_cancel_stops_early_and_cleans_up(engine, world):
     m = Prober(engine).matrix(snap, red, extra=blue, workers=1, cancel=cancel,
                               on_cell=lambda cell, n, total: cancel.set() if n >= 3 else None)
     assert m.cancelled and len(m.cells) < 30
-    assert probe_labelled(engine) == []
+    assert probe_labelled(engine, lab) == []
 
 
 def test_probe_against_a_container_removed_mid_probe(engine, lab):
@@ -214,7 +217,7 @@ def test_cancelled_probe_with_a_probe_container_leaves_nothing(engine, world):
     r = p.probe(snap, snap.container_by_id[ids["bare"]], lab.name("r1"), cancel=cancel, on_check=on_check)
     assert "cancelled" in r.note and len(r.checks) == 1
     assert r.verdict == "cancelled"
-    assert probe_labelled(engine) == []
+    assert probe_labelled(engine, lab) == []
 
 
 def test_target_syntax():

@@ -162,7 +162,9 @@ async def test_matrix_at_80x24_shows_every_row_first():
         await wait_for(pilot, lambda: isinstance(app.screen, MatrixScreen))
         await wait_for(pilot, lambda: "pairs in" in screen_text(app), what="the matrix done")
         text = screen_text(app)
-        running = [m.container.name for m in app.snapshot.members(net_id(app, "rec-shop_default")) if m.container.running]
+        # (a container sharing another's stack is that one's endpoint, not a row of its own)
+        running = [m.container.name for m in app.snapshot.members(net_id(app, "rec-shop_default"))
+                   if m.container.running and m.endpoint is not None]
         for name in running:
             assert sum(line.count(name[:14]) for line in text.splitlines()) >= 2, name  # a row and a column
         assert "?: fold this legend" in text or "reaches it by name" in text
@@ -211,6 +213,10 @@ async def test_prune_confirmation_follows_live_changes():
         await wait_for(pilot, lambda: "zz-unused0 is now used by late: left out" in screen_text(app), what="the dialog following")
         assert "zz-unused0" not in app.screen.current.body.plain
         assert "Remove 1" in screen_text(app)
+        # What y would do changed under the user: the first y only acknowledges it.
+        await pilot.press("y")
+        await wait_for(pilot, lambda: "press y or Remove 1 again" in screen_text(app), what="the acknowledgement")
+        assert source.fake_actions.performed == [] and isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         await wait_for(pilot, lambda: app.screen is app.explorer)
         assert source.fake_actions.performed == [PruneSpec(("zz-unused1",), ("zz-1",))]
@@ -318,3 +324,16 @@ async def test_renamed_probe_source_is_probed_under_its_new_name():
         await wait_for(pilot, lambda: "Test connectivity from renamed1" in screen_text(app), what="the new name")
         await pilot.press(*"container2", "enter")
         await wait_for(pilot, lambda: source.fake_prober.asked == [("renamed1", "container2")])
+
+
+async def test_slash_from_the_narrow_details_filters():
+    """80x24: Enter twice shows a container's details in place of the tables; / there
+    goes back to the tables and filters (the typed text is not lost)."""
+    app = NetuiApp(FakeSource())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("enter", "enter")
+        await wait_for(pilot, lambda: app.explorer.has_class("-show-details"))
+        await pilot.press("slash", *"loner")
+        await wait_for(pilot, lambda: app.explorer.query_text.text == "loner", what="the filter typed")
+        assert not app.explorer.has_class("-show-details")

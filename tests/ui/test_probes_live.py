@@ -10,6 +10,7 @@ from netui.ui.app import NetuiApp
 from netui.ui.screens.matrix_screen import MatrixScreen
 from netui.ui.screens.probe_history_screen import ProbeHistoryScreen
 from netui.ui.screens.probe_screen import ProbeScreen
+from tests.engine.test_probes import probe_labelled
 from tests.helpers import loaded, screen_text, select_network, wait_for
 
 pytestmark = pytest.mark.engine
@@ -75,5 +76,5 @@ async def test_probe_matrix_and_port_through_the_ui(engine, lab, noping_image):
         assert len(app.prober.history) >= 3
         await pilot.press("escape")
     # No probe container outlives the app (bare needed one for the matrix).
-    assert engine.api.containers(all=True, filters={"label": "netui.probe=1"}) == []
+    assert probe_labelled(engine, lab) == []
     assert web

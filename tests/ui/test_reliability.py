@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 
@@ -231,3 +232,20 @@ async def test_network_removed_while_its_removal_is_being_confirmed(engine, lab)
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("escape")
         assert app.is_running and app.screen is app.explorer
+
+
+@pytest.mark.parametrize("controlling", [True, False], ids=["its-terminal-closed", "a-pty-closed"])
+def test_netui_ends_when_its_terminal_goes_away(engine, controlling):
+    """Closing the terminal ends netui: with the pty as its controlling terminal (SIGHUP),
+    and without (the tty just stops being one; Textual's input thread would spin on
+    end-of-file forever: three such netuis were found at 24 % CPU each, an hour later)."""
+    app = PtyApp([], cols=100, rows=30, ctty=controlling)
+    try:
+        app.wait_output(0, 60, needle=b"live")
+        os.close(app.master)
+        app.proc.wait(10)  # raises if it lingers
+        assert app.proc.returncode is not None
+    finally:
+        if app.proc.poll() is None:
+            os.killpg(app.proc.pid, signal.SIGKILL)
+            app.proc.wait(5)

@@ -36,11 +36,14 @@ class ActionLogScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#log-table", DataTable)
-        table.add_columns("Time", "", "Command", "Result")
-        for i, e in enumerate(self.entries_log.entries):
+        entries = self.entries_log.entries
+        several = len({e.engine for e in entries}) > 1  # say where each ran, when it is not one engine
+        table.add_columns("Time", "", *(["Engine"] if several else []), "Command", "Result")
+        for i, e in enumerate(entries):
             table.add_row(
                 Text(time.strftime("%H:%M:%S", time.localtime(e.time))),
                 Text("ok" if e.ok else "✖", style="green" if e.ok else "bold red"),
+                *([Text(clean(e.engine.split(" · ")[0], 30), style="dim")] if several else []),
                 Text(clean(e.command)),
                 Text(clean(e.result, 80), style="" if e.ok else "red"),
                 key=str(i),

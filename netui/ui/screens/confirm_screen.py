@@ -24,6 +24,7 @@ from netui.engine.model import Snapshot
 from netui.engine.specs import command_text
 from netui.text import clean
 from netui.ui.dialogs import Builder, Choice, Confirmation
+from netui.ui.messages import ActionDone
 from netui.ui.toast import toast
 
 
@@ -39,6 +40,10 @@ class ConfirmScreen(ModalScreen[str | None]):
         self.current: Confirmation = build(snapshot)
         self.busy = False
         self._shown: Confirmation | None = None
+        # The spec the user last saw and may confirm: when a live change alters what the
+        # button would do, the first y (or press) only acknowledges the new one.
+        self.seen_spec = self.current.choice.spec if self.current.choice is not None else None
+        self.actions = None  # the engine's the dialog was opened for (set on mount)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form", classes="confirm"):
@@ -56,6 +61,7 @@ class ConfirmScreen(ModalScreen[str | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.actions = self.app.actions  # type: ignore[attr-defined]
         self.query_one("#f-force", Checkbox).display = bool(self.current.force_option)
         self.query_one("#form-error", Static).display = False
         self._show(self.current)
@@ -108,7 +114,8 @@ class ConfirmScreen(ModalScreen[str | None]):
         new = self.build(snapshot)
         if new != self.current:
             self.current = new
-            self._show(new)
+            if self._shown is not None:  # before on_mount there is nothing to update: it shows self.current
+                self._show(new)
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         self._show_commands()
@@ -125,22 +132,36 @@ class ConfirmScreen(ModalScreen[str | None]):
         choice = self.current.choice
         if self.busy or choice is None:
             return
+        if choice.spec != self.seen_spec:
+            # What the button does changed while the dialog was open: nothing is done on a
+            # key pressed for the old action; the new one needs its own confirmation.
+            self.seen_spec = choice.spec
+            box = self.query_one("#form-error", Static)
+            box.update(Text(f"What this does changed (see above): press y or {choice.label} again to confirm it.",
+                            style="bold yellow"))
+            box.display = True
+            return
         self.busy = True
         self.query_one("#choice-0", Button).disabled = True
-        self._perform(self._spec(choice))
+        self._perform(self.actions, self._spec(choice))
 
     @work(thread=True, exclusive=True, group="action", exit_on_error=False, description="run an action")
-    def _perform(self, spec) -> None:
-        actions = self.app.actions  # type: ignore[attr-defined]
+    def _perform(self, actions, spec) -> None:
         try:
             if actions is None:
                 raise PermissionError("netui is read-only")
             result = actions.perform(spec)
         except Exception as exc:
             message = str(explain(exc, "")) if not isinstance(exc, PermissionError) else str(exc)
-            self.app.call_from_thread(self._refused, message)
+            self.post_message(ActionDone(False, message))
             return
-        self.app.call_from_thread(self._done, result)
+        self.post_message(ActionDone(True, result))
+
+    def on_action_done(self, msg: ActionDone) -> None:
+        if msg.ok:
+            self._done(msg.message)
+        else:
+            self._refused(msg.message)
 
     def _done(self, result: str) -> None:
         toast(self, result, title="Done", timeout=4)
@@ -158,4 +179,7 @@ class ConfirmScreen(ModalScreen[str | None]):
         box.display = True
 
     def action_cancel(self) -> None:
+        if self.busy:
+            toast(self, "Still running: the engine is answering; this closes when it is done", severity="warning", timeout=3)
+            return
         self.dismiss(None)

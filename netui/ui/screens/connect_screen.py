@@ -7,6 +7,8 @@ disabled and the command preview says so. The list follows live changes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.fuzzy import FuzzySearch
@@ -23,7 +25,7 @@ from netui.ui.screens.form_screen import FormScreen
 _SEARCH = FuzzySearch()
 
 
-def ranked(query: str, containers: list[Container]) -> list[tuple[Container, tuple[int, ...]]]:
+def ranked(query: str, containers: list[Container]) -> list[tuple[Container, Sequence[int]]]:
     """The containers whose name matches the query, best first, with the matched offsets."""
     query = "".join(query.split())
     if not query:
@@ -46,6 +48,7 @@ class ConnectScreen(FormScreen):
         self.network = network
         self.chosen: Container | None = None
         self.notice = ""  # why the selection was dropped by a live change
+        self._listed: tuple[str, tuple[tuple[object, ...], ...]] | None = None  # what the list shows now
 
     def intro(self) -> Text:
         t = Text("to network ", style="dim")
@@ -94,20 +97,18 @@ class ConnectScreen(FormScreen):
         query = self.value("search")
         keep = self.chosen.id if self.chosen is not None else None
         shown = ranked(query, self.candidates())
-        ol.clear_options()
-        for c, offsets in shown:
-            label = Text(clean(c.name, 40), style="bold")
-            for i in offsets:
-                if i < 39:
-                    label.stylize("reverse", i, i + 1)
-            nets = [n.name for n in self.snapshot.networks_of(c)]
-            label.append("  " + (("on " + clean(", ".join(nets), 50)) if nets else "on no network"), style="dim")
-            if not c.running:
-                label.append(f"  ({clean(c.state)})", style="yellow")
-            ol.add_option(Option(label, id=c.id))
+        # What the list shows: rebuilt only when it differs (a live update on a large
+        # engine usually changes nothing here), and in one go (one layout, not one per row).
+        rows = tuple((c.id, c.name, c.state, tuple(offsets), tuple(n.name for n in self.snapshot.networks_of(c)))
+                     for c, offsets in shown)
+        if (query.strip(), rows) != self._listed:
+            self._listed = (query.strip(), rows)
+            options = [Option(self._label(name, state, offsets, nets), id=cid) for cid, name, state, offsets, nets in rows]
+            if not options:
+                options = [Option(Text("no container can join (all are on it, or use host/none/another's stack)"
+                                       if not query.strip() else "no match", style="dim"), disabled=True)]
+            ol.set_options(options)
         if not shown:
-            ol.add_option(Option(Text("no container can join (all are on it, or use host/none/another's stack)"
-                                      if not query.strip() else "no match", style="dim"), disabled=True))
             self._choose(None)
             return
         ids = [c.id for c, _ in shown]
@@ -119,6 +120,17 @@ class ConnectScreen(FormScreen):
             index = None
         ol.highlighted = index
         self._choose(ids[index] if index is not None else None)
+
+    @staticmethod
+    def _label(name: str, state: str, offsets: tuple[int, ...], nets: tuple[str, ...]) -> Text:
+        label = Text(clean(name, 40), style="bold")
+        for i in offsets:
+            if i < 39:
+                label.stylize("reverse", i, i + 1)
+        label.append("  " + (("on " + clean(", ".join(nets), 50)) if nets else "on no network"), style="dim")
+        if state != "running":
+            label.append(f"  ({clean(state)})", style="yellow")
+        return label
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "f-search":

@@ -22,6 +22,7 @@ from textual.widgets import Footer
 from netui.engine.model import Container, Network, Port, Snapshot
 from netui.engine.query import Query, visible_extras, visible_members, visible_networks
 from netui.engine.swarm import TASK_ID_LABEL, ExtraRow
+from netui.ui.container_keys import ComposeKeysMixin, ContainerActionsMixin
 from netui.ui.toast import toast
 from netui.ui.widgets.containers_table import ContainersTable
 from netui.ui.widgets.details_pane import DetailsPane
@@ -36,7 +37,7 @@ PENDING_FOR = 10.0  # seconds a switch of engine waits for the container it was 
 PANES = ("networks", "containers", "ports", "details")
 
 
-class ExplorerScreen(Screen[None]):
+class ExplorerScreen(ContainerActionsMixin, ComposeKeysMixin, Screen[None]):
     AUTO_FOCUS = "#networks"
     BINDINGS = [
         Binding("slash", "filter", "Filter", tooltip="filter by name, subnet, IP, MAC, alias or label"),
@@ -47,6 +48,8 @@ class ExplorerScreen(Screen[None]):
         Binding("P", "prune_networks", "Prune", show=False, tooltip="remove the user networks no container uses (asks first)"),
         Binding("L", "show_log", "Log", show=False, tooltip="the action log: what netui changed, as docker commands"),
         Binding("H", "probe_history", "Probes", show=False, tooltip="the probe history, with raw output"),
+        Binding("C", "compose_projects", "Compose", show=False,
+                tooltip="compose projects: services, their names on each network, who cannot reach whom"),
         Binding("escape", "back", "Back", show=False, tooltip="go back a pane, or clear the filter"),
         Binding("tab", "focus_next", "Next pane", show=False, tooltip="next pane"),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False, tooltip="previous pane"),
@@ -88,6 +91,9 @@ class ExplorerScreen(Screen[None]):
         self.containers.border_title = "Containers"
         self.ports.border_title = "Published ports"
         self.details.show_nothing("Connecting to the engine…")
+        # Not only AUTO_FOCUS: Textual skips it while the app itself has no focus (a
+        # browser session before its tab is focused), and the keys must land somewhere.
+        self.networks.focus()
         self.app.explorer_ready()  # type: ignore[attr-defined]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -126,8 +132,11 @@ class ExplorerScreen(Screen[None]):
         if snap is not None:
             self.show_snapshot(snap, flash=False)
         else:
+            self.networks.set_titles("Networks", "")
+            self.containers.set_titles("Containers", "")
+            self.ports.set_titles("Published ports", "")
             self.details.show_nothing("Connecting to this engine…")
-            self.status.set(networks=0, containers=0)
+            self.status.set(networks=0, containers=0, updated=0.0)
 
     def action_switch_engine(self) -> None:
         from netui.ui.screens.engine_screen import EngineScreen
@@ -269,6 +278,9 @@ class ExplorerScreen(Screen[None]):
 
     def on_descendant_focus(self, event) -> None:
         widget = event.widget
+        if self._details_only and isinstance(widget, FilterBar):
+            self.remove_class("-show-details")  # `/` from the details: back to the tables, filtering
+            return
         if self._details_only and not isinstance(widget, DetailsPane):
             # Textual moves focus off the tables as they are hidden: not the user's choice.
             self.call_after_refresh(self.details.focus)

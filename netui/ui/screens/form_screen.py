@@ -23,6 +23,7 @@ from netui.engine.client import explain
 from netui.engine.model import Snapshot
 from netui.engine.specs import FieldError, blocking, command_text
 from netui.text import clean
+from netui.ui.messages import ActionDone
 from netui.ui.toast import toast
 
 
@@ -90,6 +91,7 @@ class FormScreen(ModalScreen[str | None]):
         yield Static(classes="form-field-error", id=f"err-{name}")
 
     def on_mount(self) -> None:
+        self.actions = self.app.actions  # type: ignore[attr-defined]  # the engine's it was opened for
         self.refresh_form()
         first = self.query(Input).first() if self.query(Input) else None
         if first is not None:
@@ -102,7 +104,7 @@ class FormScreen(ModalScreen[str | None]):
         cmd = Text("$ ", style="dim")
         cmd.append(clean(command_text(spec.argv())), style="bold")
         self.query_one("#form-command", Static).update(cmd)
-        for err_widget in self.query(".form-field-error"):
+        for err_widget in self.query(".form-field-error").results(Static):
             name = (err_widget.id or "")[4:]
             mine = [e for e in errors if e.field == name]
             visible = bool(mine) and (self.submitted or name in self.touched)
@@ -183,6 +185,9 @@ class FormScreen(ModalScreen[str | None]):
             self.action_cancel()
 
     def action_cancel(self) -> None:
+        if self.busy:
+            toast(self, "Still running: the engine is answering; this closes when it is done", severity="warning", timeout=3)
+            return
         self.dismiss(None)
 
     def action_submit(self) -> None:
@@ -197,31 +202,26 @@ class FormScreen(ModalScreen[str | None]):
         self.busy = True
         self.query_one("#submit", Button).disabled = True
         self.show_error("")
-        self._perform(self.spec())
+        self._perform(self.actions, self.spec())
 
     @work(thread=True, exclusive=True, group="action", exit_on_error=False, description="run an action")
-    def _perform(self, spec: Any) -> None:
-        actions = self.app.actions  # type: ignore[attr-defined]
+    def _perform(self, actions: Any, spec: Any) -> None:
         try:
             if actions is None:
                 raise PermissionError("netui is read-only")
             result = actions.perform(spec)
         except Exception as exc:
             message = str(exc) if isinstance(exc, PermissionError) else str(explain(exc, ""))
-            self.app.call_from_thread(self._refused, message)
+            self.post_message(ActionDone(False, message))
             return
-        self.app.call_from_thread(self._done, result)
+        self.post_message(ActionDone(True, result))
 
-    def _refused(self, message: str) -> None:
-        if self.is_attached:
-            self.engine_refused(message)
+    def on_action_done(self, msg: ActionDone) -> None:
+        if msg.ok:
+            toast(self, str(msg.message), title="Done", timeout=4)
+            self.dismiss(self.outcome(msg.message))
         else:
-            toast(self.app, message, title="Failed", severity="error", timeout=8)
-
-    def _done(self, result: Any) -> None:
-        toast(self, str(result), title="Done", timeout=4)
-        if self.is_attached:
-            self.dismiss(self.outcome(result))
+            self.engine_refused(msg.message)
 
     def outcome(self, result: Any) -> Any:
         """What the form returns to who opened it."""

@@ -75,7 +75,7 @@ def explorer_help(app: App, hide: frozenset[str]) -> list[tuple[str, list[tuple[
     from netui.ui.widgets.networks_table import NetworksTable
     from netui.ui.widgets.ports_table import PortsTable
 
-    panes = [("Networks", NetworksTable), ("Containers", ContainersTable), ("Ports", PortsTable),
+    panes: list[tuple[str, type]] = [("Networks", NetworksTable), ("Containers", ContainersTable), ("Ports", PortsTable),
              ("Details", DetailsPane), ("Filter", FilterBar)]
     return help_sections(app, [*app.BINDINGS, *ExplorerScreen.BINDINGS], panes, hide)
 

@@ -1,4 +1,4 @@
-"""`m`: every ordered pair of running containers on a network: who reaches whom, by name."""
+"""`m`: every ordered pair of a network's members: who reaches whom, by name."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Label, ProgressBar, Select, Static
 
 from netui.engine.client import explain
+from netui.engine.matrix_plan import matrix_members
 from netui.engine.model import Network, Snapshot
 from netui.text import clean
 from netui.ui.messages import MatrixCellDone, MatrixFinished
@@ -27,16 +28,19 @@ CELL_STYLES = {
     "timeout": "bold red",
     "leak": "bold white on red",
     "error": "red",
+    "paused": "yellow",
+    "stopped": "dim yellow",
 }
 LEGEND = [
     ("ok 0.12 ms", "ok", "reaches it by name (ping, round trip)"),
     ("by IP", "by-ip", "reaches it by IP; no name resolution on their shared network"),
     ("isolated", "isolated", "no shared network, and no reply by IP: isolated, as it should be"),
     ("name not resolved", "no-name", "the name does not resolve"),
-    ("no reply", "no-reply", "resolves or has an IP on a shared network, but does not answer"),
+    ("no reply", "no-reply", "resolves or has an IP on a shared network, but does not answer (tried again to be sure)"),
     ("REACHABLE", "leak", "answers although they share no network"),
-    ("timeout", "timeout", "the probe did not finish in time"),
-    ("error", "error", "the probe could not run (reason in the cell)"),
+    ("paused", "paused", "a paused target: its kernel answers ping, its programs answer nothing until unpaused"),
+    ("stopped", "stopped", "stopped during the run: its untested pairs were cancelled"),
+    ("error", "error", "the probe could not run or decide (reason in the cell)"),
 ]
 
 
@@ -57,6 +61,8 @@ class MatrixScreen(ModalScreen[None]):
         self._legend_chosen = False  # the user folded or unfolded it: leave it so
         self._restart = False
         self.total = 0
+        self.notes: dict[str, str] = {}
+        self.left_out: tuple[tuple[str, str], ...] = ()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="matrix-box"):
@@ -70,6 +76,7 @@ class MatrixScreen(ModalScreen[None]):
             with Horizontal(id="matrix-progress-row"):
                 yield ProgressBar(id="matrix-progress", show_eta=False)
                 yield Static(id="matrix-status")
+            yield Static(id="matrix-notes")
             yield DataTable(id="matrix-table", cursor_type="cell", zebra_stripes=True)
             legend = Text()
             for label, key, what in LEGEND:
@@ -80,6 +87,7 @@ class MatrixScreen(ModalScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.prober = self.app.prober  # type: ignore[attr-defined]  # the engine's it was opened for
         self.action_start()
 
     def on_resize(self) -> None:
@@ -105,24 +113,27 @@ class MatrixScreen(ModalScreen[None]):
         self._restart = False
         extra_id = self.query_one("#f-extra", Select).value
         extra = self.snapshot.network_by_id.get(str(extra_id)) if extra_id is not Select.NULL else None
-        members = []
-        for net in [self.network] + ([extra] if extra else []):
-            for m in self.snapshot.members(net.id):
-                c = m.container
-                if c.running and c.mode != "none" and c not in members:
-                    members.append(c)
+        chosen = matrix_members(self.snapshot, self.network, extra)  # the same rule the engine runs
+        members = chosen.members
         table = self.query_one("#matrix-table", DataTable)
         table.clear(columns=True)
         self.names = {c.id: c.name for c in members}
-        if len(members) < 2:
+        self.notes = dict(chosen.notes)
+        self.left_out = chosen.left_out
+        self._show_notes()
+        if len(members) < 2 or not chosen.pairs:
             self.query_one("#matrix-status", Static).update(Text(" fewer than two running containers: nothing to test", style="yellow"))
             return
         table.add_column(Text("from ╲ to", style="dim"), key="_src")
         for c in members:
             table.add_column(Text(clean(c.name, 14), style="bold"), key=c.id)
         for a in members:
-            table.add_row(Text(clean(a.name, 18), style="bold"), *[Text("·" if a.id != b.id else "—", style="dim") for b in members], key=a.id)
-        self.total = len(members) * (len(members) - 1)
+            if a.state == "paused":
+                cells = [Text("paused" if a.id != b.id else "—", style="dim yellow") for b in members]
+                table.add_row(self._row_label(a.name, "⏸"), *cells, key=a.id)
+            else:
+                table.add_row(self._row_label(a.name), *[Text("·" if a.id != b.id else "—", style="dim") for b in members], key=a.id)
+        self.total = chosen.pairs
         bar = self.query_one("#matrix-progress", ProgressBar)
         bar.update(total=self.total, progress=0)
         self.query_one("#matrix-status", Static).update(Text(f" 0 / {self.total} pairs", style="dim"))
@@ -131,23 +142,64 @@ class MatrixScreen(ModalScreen[None]):
 
     @work(thread=True, group="matrix", exit_on_error=False, description="run the matrix")
     def _run_matrix(self, snap: Snapshot, network: Network, extra: Network | None, cancel: threading.Event) -> None:
-        prober = self.app.prober  # type: ignore[attr-defined]
         try:
-            result = prober.matrix(snap, network, extra=extra, cancel=cancel,
+            result = self.prober.matrix(snap, network, extra=extra, cancel=cancel,
                                    on_cell=lambda cell, n, total: self.post_message(MatrixCellDone(cell, n, total)))
         except Exception as exc:
             self.post_message(MatrixFinished(None, str(explain(exc, ""))))
             return
         self.post_message(MatrixFinished(result))
 
+    @staticmethod
+    def _row_label(name: str, mark: str = "") -> Text:
+        t = Text(clean(name, 18), style="bold")
+        if mark:
+            t.append(f" {mark}", style="yellow")
+        return t
+
+    def _show_notes(self, extra: Text | None = None) -> None:
+        """Members shown with a note (paused, sharing a stack, stopped during the run), and those left out."""
+        t = Text()
+        for cid, note in self.notes.items():
+            t.append(" " + clean(self.names.get(cid, cid[:12]), 30), style="bold")
+            t.append(f": {clean(note)}\n", style="yellow")
+        if self.left_out:
+            t.append(" not in the table: ", style="dim")
+            t.append("; ".join(f"{clean(name, 30)} ({clean(why)})" for name, why in self.left_out) + "\n", style="dim")
+        if extra is not None:
+            t.append_text(extra)
+        t.rstrip()
+        notes = self.query_one("#matrix-notes", Static)
+        notes.update(t)
+        notes.display = bool(t.plain.strip())
+
+    def _member_stopped(self, cid: str, text: str) -> None:
+        """A member stopped during the run: its untested cells, row and column, say so."""
+        table = self.query_one("#matrix-table", DataTable)
+        self.notes[cid] = text
+        self._show_notes()
+        if cid not in table.rows:
+            return
+        table.update_cell(cid, "_src", self._row_label(self.names.get(cid, cid[:12]), "■"))
+        for other in self.names:
+            for row, col in ((cid, other), (other, cid)):
+                if row == col or row not in table.rows:
+                    continue
+                if table.get_cell(row, col).plain == "·":
+                    table.update_cell(row, col, Text("stopped", style=CELL_STYLES["stopped"]))
+
     def on_matrix_cell_done(self, msg: MatrixCellDone) -> None:
         cell = msg.cell
         table = self.query_one("#matrix-table", DataTable)
         try:
-            table.update_cell(cell.source, cell.target, Text(clean(cell.text, 18), style=CELL_STYLES.get(cell.status, "")), update_width=True)
+            if not cell.target:
+                self._member_stopped(cell.source, cell.text)
+            else:
+                table.update_cell(cell.source, cell.target, Text(clean(cell.text, 18), style=CELL_STYLES.get(cell.status, "")), update_width=True)
         except Exception:
             return  # a previous run's late cell
-        self.query_one("#matrix-progress", ProgressBar).update(progress=msg.done)
+        self.total = msg.total
+        self.query_one("#matrix-progress", ProgressBar).update(total=max(1, msg.total), progress=msg.done)
         self.query_one("#matrix-status", Static).update(Text(f" {msg.done} / {msg.total} pairs", style="dim"))
 
     def on_matrix_finished(self, msg: MatrixFinished) -> None:
@@ -168,7 +220,15 @@ class MatrixScreen(ModalScreen[None]):
             counts[c.status] = counts.get(c.status, 0) + 1
         summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
         word = "cancelled after" if r.cancelled else "done:"
+        self.total = r.total if r.total is not None else self.total
         status.update(Text(f" {word} {len(r.cells)} / {self.total} pairs in {r.seconds:.1f} s  ({summary})", style="bold" if not r.cancelled else "yellow"))
+        how = Text()
+        if r.retried:
+            how.append(f" {r.retried} negative answers tried again before being reported; {r.recovered} of them answered then\n", style="dim")
+        if r.overflow:
+            how.append(" " + clean(r.overflow) + "\n", style="yellow")
+        self.notes.update(r.notes)
+        self._show_notes(how)
 
     def action_cancel_or_close(self) -> None:
         if self.running is not None:

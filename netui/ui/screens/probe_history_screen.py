@@ -11,7 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
-from netui.engine.probes import ProbeResult
+from netui.engine.probe_plan import ProbeResult
 from netui.text import clean
 from netui.ui.probe_render import VERDICT_STYLES, result_text
 

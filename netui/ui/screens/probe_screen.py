@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from netui.engine.client import explain
 from netui.engine.model import Container, Snapshot
-from netui.engine.probes import parse_target
+from netui.engine.probe_plan import parse_target, probe_targets
 from netui.text import clean
 from netui.ui.messages import ProbeCheckDone, ProbeFinished
 from netui.ui.probe_render import check_lines, verdict_line
@@ -68,6 +68,7 @@ class ProbeScreen(ModalScreen[None]):
         return title
 
     def on_mount(self) -> None:
+        self.prober = self.app.prober  # type: ignore[attr-defined]  # the engine's it was opened for
         self.query_one("#err-target", Static).display = False
         ol = self.query_one("#f-targets", OptionList)
         for c, label in self.suggestions():
@@ -79,26 +80,19 @@ class ProbeScreen(ModalScreen[None]):
     def suggestions(self) -> list[tuple[str, Text]]:
         """Containers sharing a network with the source: name, IP, network, other names."""
         out = []
-        src_nets = {n.id for n in self.snapshot.networks_of(self.source)}
-        for c in self.snapshot.containers:
-            if c.id == self.source.id:
-                continue
-            for n in self.snapshot.networks_of(c):
-                if n.id not in src_nets:
-                    continue
-                holder = self.snapshot.stack_holder(c)
-                e = holder.endpoint_on(n.id) if holder else None
-                label = Text(clean(c.name, 30), style="bold")
-                label.append(f"  {clean(e.ipv4) if e and e.ipv4 else ''}", style="cyan")
-                label.append(f"  on {clean(n.name, 30)}", style="dim")
-                if not n.has_dns:
-                    label.append("  (no DNS: by IP)", style="yellow")
-                elif e and len(e.names) > 1:
-                    label.append("  also " + clean(", ".join(x for x in e.names if x != c.name), 40), style="dim")
-                if not c.running:
-                    label.append(f"  {clean(c.state)}", style="yellow")
-                out.append((c.name if n.has_dns else (e.ipv4 if e and e.ipv4 else c.name), label))
-                break
+        for sug in probe_targets(self.snapshot, self.source):
+            label = Text(clean(sug.container.name, 30), style="bold")
+            label.append(f"  {clean(sug.address)}", style="cyan")
+            label.append(f"  on {clean(sug.network.name, 30)}", style="dim")
+            if not sug.network.has_dns:
+                label.append("  (no DNS: by IP)", style="yellow")
+            elif sug.other_names:
+                label.append("  also " + clean(", ".join(sug.other_names), 40), style="dim")
+            if sug.sharers:
+                label.append("  shared with " + clean(", ".join(sug.sharers), 40), style="dim")
+            if sug.state != "running":
+                label.append(f"  {clean(sug.state)}", style="yellow")
+            out.append((sug.target, label))
         return out + self.swarm_suggestions()
 
     def swarm_suggestions(self) -> list[tuple[str, Text]]:
@@ -182,9 +176,8 @@ class ProbeScreen(ModalScreen[None]):
 
     @work(thread=True, group="probe", exit_on_error=False, description="run probes")
     def _probe(self, snap: Snapshot, source: Container, target: str, checks: tuple[str, ...], cancel: threading.Event) -> None:
-        prober = self.app.prober  # type: ignore[attr-defined]
         try:
-            result = prober.probe(snap, source, target, checks=checks, cancel=cancel,
+            result = self.prober.probe(snap, source, target, checks=checks, cancel=cancel,
                                   on_check=lambda c: self.post_message(ProbeCheckDone(c)))
         except Exception as exc:
             self.post_message(ProbeFinished(None, str(explain(exc, ""))))

@@ -29,6 +29,7 @@ class ContainersTable(KeyedTable):
         Column("mac", "MAC"),
         Column("names", "DNS names / aliases"),
         Column("others", "Also on"),
+        Column("compose", "Compose"),
     )
 
     BINDINGS = [
@@ -37,6 +38,16 @@ class ContainersTable(KeyedTable):
         Binding("x", "screen.disconnect_container", "Disconnect", tooltip="disconnect this container from this network (asks first)"),
         Binding("R", "screen.run_container", "Run here", show=False, tooltip="run a new container on this network"),
         Binding("t", "screen.probe_container", "Test", tooltip="test connectivity from this container: DNS, ping, TCP"),
+        Binding("a", "screen.container_actions", "Actions", tooltip="every action on this container, with its docker command"),
+        Binding("l", "screen.container_logs", "Logs", tooltip="its logs: the last 1000 lines, then live (docker logs --follow)"),
+        Binding("dollar_sign", "screen.container_shell", "Shell", show=False,
+                tooltip="a shell in it (docker exec -it … sh); netui waits until you exit it"),
+        Binding("o", "screen.toggle_running", "Stop/start", show=False,
+                tooltip="stop it when it runs (asks first), start it when it is stopped"),
+        Binding("O", "screen.restart_container", "Restart", show=False, tooltip="restart it: off and on again (asks first)"),
+        Binding("p", "screen.toggle_pause", "Pause", show=False, tooltip="pause it (freeze its processes), or unpause it"),
+        Binding("d", "screen.remove_container", "Remove", show=False,
+                tooltip="remove it (asks first, listing what it is attached to)"),
     ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -55,7 +66,7 @@ class ContainersTable(KeyedTable):
             name.append(" ⇄", style="bold magenta")  # on more than one network: a bridge between them
         if m.via is not None:
             via = note(f"shares {m.via.name}'s stack")
-            return (name, state_cell(c.state), via, Text(""), Text(""), note("as " + m.via.name), joined(others))
+            return (name, state_cell(c.state), via, Text(""), Text(""), note("as " + m.via.name), joined(others), _compose_cell(c))
         assert e is not None
         if net.driver == "host":
             ipv4 = note("host's own stack")
@@ -69,7 +80,7 @@ class ContainersTable(KeyedTable):
             names = note("no DNS here" if net.is_default_bridge else "—")
         else:
             names = joined(_names(c.name, e.names))
-        return (name, state_cell(c.state), ipv4, cell(e.ipv6_cidr), cell(e.mac), names, joined(others))
+        return (name, state_cell(c.state), ipv4, cell(e.ipv6_cidr), cell(e.mac), names, joined(others), _compose_cell(c))
 
     @staticmethod
     def extra_row(snap: Snapshot, net: Network, r: ExtraRow) -> tuple[Text, ...]:
@@ -112,6 +123,13 @@ class ContainersTable(KeyedTable):
         remote = sum(1 for r in extras if r.kind.startswith("remote"))
         more = f" + {remote} on other nodes" if remote else ""
         self.set_titles(Text.assemble("Containers on ", (clean(net.name, 60), "bold"), f" ({shown}{more})"), _explain(net))
+
+
+def _compose_cell(c) -> Text:
+    """project · service, for a container compose made."""
+    if not c.compose_project:
+        return Text("")
+    return cell(f"{c.compose_project} · {c.compose_service or '?'}", "magenta")
 
 
 def _names(container_name: str, names: tuple[str, ...]) -> list[str]:

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from netui.engine import compose
 from netui.engine.model import Container, Network, Snapshot
 from netui.engine.swarm import GWBRIDGE, TASK_ID_LABEL, ExtraRow
 from netui.ui.describe import Block, describe_container, describe_network, layout
@@ -57,13 +58,14 @@ class DetailsPane(VerticalScroll, can_focus=True):
 
     def show_network(self, snap: Snapshot, net: Network) -> None:
         swarm = snap.swarm if net.scope == "swarm" or net.name == GWBRIDGE else None
-        data = (net, snap.members(net.id), snap.gateways_of(net), int(snap.taken_at) // 60, swarm)
+        data = (net, snap.members(net.id), snap.gateways_of(net), int(snap.taken_at) // 60, compose.reach_signature(snap), swarm)
         self._set(("network", net.id), "Network details", lambda: describe_network(snap, net), data)
 
     def show_container(self, snap: Snapshot, c: Container) -> None:
         owner = snap.stack_holder(c) if c.mode == "container" else None
         swarm = snap.swarm if snap.swarm is not None and (TASK_ID_LABEL in dict(c.labels) or c.id in snap.swarm.gateway_by_container) else None
-        data = (c, owner, snap.networks_of(c), snap.stack_sharers(c.id), int(snap.taken_at) // 60, swarm)
+        data = (c, owner, snap.networks_of(c), snap.stack_sharers(c.id), int(snap.taken_at) // 60,
+                compose.reach_signature(snap) if c.compose_project else (), swarm)
         self._set(("container", c.id), "Container details", lambda: describe_container(snap, c), data)
 
     def show_extra(self, snap: Snapshot, net: Network, row: ExtraRow) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual.binding import Binding
 
@@ -60,7 +62,7 @@ class NetworksTable(KeyedTable):
 
     def show(self, snap: Snapshot, networks: tuple[Network, ...], flash: bool = True) -> None:
         self.sync(self.cached_rows(
-            (n.id, (n, snap.gateways_of(n), snap.container_count(n.id), _swarm_flags(snap, n)), lambda n=n: self.row(snap, n))
+            (n.id, (n, snap.gateways_of(n), snap.container_count(n.id), _swarm_flags(snap, n)), partial(self.row, snap, n))
             for n in networks
         ), flash=flash)
         count = len(networks)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from rich.text import Text
 from textual import work
@@ -81,7 +82,7 @@ class PortsTable(KeyedTable):
         self.set_scope("all" if self.show_all else network_name)
         source = snap.containers if self.show_all else containers
         rows = self.cached_rows(
-            (port_key(c, p), (c.name, p, (p.host_port, p.protocol) in snap.host_port_clashes), lambda c=c, p=p: self.row(snap, c, p))
+            (port_key(c, p), (c.name, p, (p.host_port, p.protocol) in snap.host_port_clashes), partial(self.row, snap, c, p))
             for c in source for p in c.published_ports
         )
         self.sync(rows, flash=flash)

@@ -66,7 +66,7 @@ class TopologyMap(ScrollView, can_focus=True):
         Binding("pageup", "page(-1)", "Page up", show=False),
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("enter", "activate", "Open", tooltip="open the selected node's details (expands a collapsed network)"),
-        Binding("space", "toggle", "Collapse/expand", tooltip="show the selected network as a count, or in full"),
+        Binding("space", "toggle_fold", "Collapse/expand", tooltip="show the selected network as a count, or in full"),
         Binding("f", "focus_network", "Focus", tooltip="only the selected network and its neighbours (f again: everything)"),
         Binding("escape", "back", "Back", show=False),
     ]
@@ -346,7 +346,7 @@ class TopologyMap(ScrollView, can_focus=True):
         nets = self.graph.networks_of(key)
         return nets[0] if nets else None
 
-    def action_toggle(self) -> None:
+    def action_toggle_fold(self) -> None:
         net = self._network_of_selection()
         if net is None:
             return
