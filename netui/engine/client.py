@@ -216,6 +216,7 @@ class Engine:
         base = env.get("DOCKER_HOST", "")
         if not base:
             _check_context(env)
+        quiet_paramiko()
         try:
             client = docker.DockerClient.from_env(
                 environment=env, timeout=self.timeout, version="1.40", max_pool_size=16
@@ -291,6 +292,17 @@ class Engine:
             raise
         except Exception as exc:
             raise explain(exc, self.host) from None
+
+
+def quiet_paramiko() -> None:
+    """paramiko (ssh:// engines) logs its transport errors with tracebacks; without a handler
+    of its own they reach stderr through logging's last resort. netui says what went wrong in
+    one line (remote_errors), so paramiko's own log goes nowhere."""
+    import logging
+
+    log = logging.getLogger("paramiko")
+    if not log.handlers:
+        log.addHandler(logging.NullHandler())
 
 
 def _address_pools(raw: Any) -> tuple[tuple[str, int], ...]:

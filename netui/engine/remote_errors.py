@@ -90,6 +90,9 @@ def remote_problem(exc: BaseException, where: str, environ: dict[str, str] | Non
             refused = any(isinstance(x, ConnectionRefusedError) for x in (getattr(e, "errors", None) or {}).values())
             why = "connection refused: is sshd running there, on that port?" if refused else text
             return f"no ssh server answers at {_ssh_target(where)} ({why})", "unreachable"
+        if name == "SSHException" and "protocol banner" in low:
+            return (f"what answers at {_ssh_target(where)} is not an ssh server (no SSH banner): is that the sshd's port?",
+                    "unreachable")
         if name == "SSHException":
             return f"ssh to {_ssh_target(where)} failed: {text}", "unreachable"
         # -- TLS ---------------------------------------------------------------------------

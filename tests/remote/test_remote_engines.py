@@ -108,6 +108,17 @@ def _resolves_to_loopback(name: str) -> bool:
 
 
 @contextmanager
+def closed_port():
+    """A loopback port that refuses connections, held so that nothing else takes it."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    try:
+        yield s.getsockname()[1]
+    finally:
+        s.close()
+
+
+@contextmanager
 def plain_port():
     """A TCP port on loopback that answers in plain HTTP."""
     ls = socket.socket()
@@ -170,11 +181,14 @@ def test_ssh_refusals_read_as_one_line_each(remote_engines, tmp_path):
     # A user the key does not log in as.
     line = one_line(netui("dump", "-H", r.ssh.replace("root@", "nobody@"), env={"HOME": r.ssh_home}))
     assert "ssh refused the login" in line
-    # No sshd on that port.
+    # Nothing listens on that port (bound here, never listening: refused, and nobody else's meanwhile).
+    with closed_port() as port:
+        line = one_line(netui("dump", "-H", f"ssh://root@127.0.0.1:{port}", env={"HOME": r.ssh_home}))
+    assert "no ssh server answers" in line and "connection refused" in line
+    # Something that is not sshd answers there.
     with plain_port() as port:
-        pass  # a port that was free a moment ago, and nothing listens on it now
-    line = one_line(netui("dump", "-H", f"ssh://root@127.0.0.1:{port}", env={"HOME": r.ssh_home}))
-    assert "no ssh server answers" in line
+        line = one_line(netui("dump", "-H", f"ssh://root@127.0.0.1:{port}", env={"HOME": r.ssh_home}))
+    assert "is not an ssh server" in line
     # Without paramiko (netui[ssh] not installed): what to install, in one line.
     code = "import sys; sys.modules['paramiko'] = None\nfrom netui.cli import main\nsys.exit(main(['dump', '-H', sys.argv[1]]))"
     base = {k: v for k, v in os.environ.items() if not k.startswith("DOCKER_")}
