@@ -1,7 +1,8 @@
 # The two set-up commands for a fresh machine (Debian/Ubuntu, as root when no engine runs):
 #   make demo   start an engine if none answers, install netui, build the demo world, open netui on it
 #   make test   start an engine if none answers, install netui with its test tools, start netui's
-#               Podman service beside it (scripts/podman.sh), chromium for the browser test, run every test
+#               Podman service beside it (scripts/podman.sh), chromium for the browser test, run every test (the
+#               swarm and remote-engine tests start and stop their own engines: scripts/swarm.sh, engines.sh)
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
@@ -28,6 +29,13 @@ tools:
 	@command -v docker-compose >/dev/null 2>&1 || docker compose version >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 		&& { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose; } >/tmp/netui-apt-compose.log 2>&1; } \
 		|| echo "tools: docker-compose is missing and could not be installed (apt-get install docker-compose): the compose tests will fail" >&2
+	@# sshd for the ssh:// engine tests (scripts/engines.sh runs its own on 127.0.0.1:12222). A
+	@# policy-rc.d made for the install (and removed after) keeps apt from starting the system's sshd.
+	@test -x /usr/sbin/sshd || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& ( made=0; [ -e /usr/sbin/policy-rc.d ] || { printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && made=1; }; \
+		     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssh-server; rc=$$?; \
+		     [ $$made = 1 ] && rm -f /usr/sbin/policy-rc.d; exit $$rc ) >/tmp/netui-apt-sshd.log 2>&1; } \
+		|| echo "tools: sshd is missing and could not be installed (apt-get install openssh-server): the ssh engine tests will fail" >&2
 
 # A Podman service of netui's own (compat API on /run/netui-podman/podman.sock), for the
 # tests marked podman; it loads the local image through netui, hence after install.

@@ -161,6 +161,21 @@ make_link() {
     innet 1 ip link del netui-vxtest
 }
 
+# node1 pings node2 over the veth, up to 5 tries: on a loaded machine (load 20 on 2 CPUs)
+# a single ping was seen unanswered once in five `up`s. The state of the link goes to the
+# log when no try gets an answer.
+link_answers() {
+    local i n
+    for i in 1 2 3 4 5; do
+        innet 1 /bin/busybox ping -c 1 -W 1 "$(addr 2)" >>"$LOG" 2>&1 && return 0
+        log "ping $i over $LINK unanswered"
+    done
+    for n in $NODES; do
+        { innet "$n" ip -br addr; innet "$n" ip neigh; } >>"$LOG" 2>&1
+    done
+    return 1
+}
+
 start_dockerd() {
     local n=$1 r d
     r=$(rundir "$n"); d=$(datadir "$n")
@@ -256,7 +271,7 @@ up() {
     for n in $NODES; do wait_node "$n" containerd; done
     for n in $NODES; do start_dockerd "$n"; done
     for n in $NODES; do wait_node "$n" dockerd; done
-    innet 1 /bin/busybox ping -c 1 -W 2 "$(addr 2)" >>"$LOG" 2>&1 || fail "node1 cannot ping node2 ($(addr 2)) over $LINK"
+    link_answers || fail "node1 cannot ping node2 ($(addr 2)) over $LINK"
     dk 1 swarm init \
         --advertise-addr "$(addr 1)" --listen-addr "$(addr 1):2377" \
         --default-addr-pool "$OVERLAY_POOL" --default-addr-pool-mask-length 24 >/dev/null 2>>"$LOG" \

@@ -104,7 +104,7 @@ def module_lab(engine: Engine, image: str):
 
 from tests.composelab import compose_lab  # noqa: E402,F401  (the fixture, for every test folder)
 
-FOLDER_MARKERS = {"unit": "unit", "engine": "engine", "ui": "ui", "snapshots": "snapshot"}
+FOLDER_MARKERS = {"unit": "unit", "engine": "engine", "ui": "ui", "snapshots": "snapshot", "swarm": "swarm", "remote": "remote"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -117,6 +117,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(getattr(pytest.mark, FOLDER_MARKERS[parts[0]]))
         if "engine" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.engine)
+        if "swarm" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.swarm)
+        if "remote_engines" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.remote)
 
 
 from tests.private_engine import private_dockerd  # noqa: E402, F401  (a fixture: a second, private dockerd)
+from tests.remote_engines import remote_engines  # noqa: E402, F401  (a fixture: TLS and ssh engines, scripts/engines.sh)
+from tests.swarm_cluster import swarm, swarm_lab  # noqa: E402, F401  (fixtures: the 2-node swarm of scripts/swarm.sh)

@@ -1,9 +1,10 @@
 """A unix-socket proxy in front of the real engine's socket.
 
 For faults a real engine cannot produce on demand: cutting the engine away and
-bringing it back (`cut` / `restore`), claiming an old API version, and counting
-the HTTP requests a client sends. Everything else passes through to the real
-engine untouched. Also used by the benchmarks to count requests per second.
+bringing it back (`cut` / `restore`), claiming an old API version, answering every
+request late (`delay`: a remote engine's round trip), and counting the HTTP requests
+a client sends. Everything else passes through to the real engine untouched. Also
+used by the benchmarks to count requests per second.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ import re
 import socket
 import tempfile
 import threading
+import time
 
 REQUEST_LINE = re.compile(rb"(?:GET|POST|PUT|DELETE|HEAD) (\S+) HTTP/1\.[01]\r\n")
 
 
 class SocketProxy:
-    def __init__(self, upstream: str = "/var/run/docker.sock", path: str | None = None) -> None:
+    def __init__(self, upstream: str = "/var/run/docker.sock", path: str | None = None, delay: float = 0.0) -> None:
         self.upstream = upstream
+        self.delay = delay  # seconds every request is held before it goes on (a remote engine's latency)
         self.path = path or os.path.join(tempfile.mkdtemp(prefix="netui-proxy-"), "docker.sock")
         self.requests = 0
         self.paths: list[str] = []
@@ -138,7 +141,7 @@ class SocketProxy:
             client.close()
             up.close()
             return
-        self._count(first)
+        self._hold(self._count(first))
         try:
             up.sendall(first)
         except OSError:
@@ -146,12 +149,18 @@ class SocketProxy:
         threading.Thread(target=self._pump, args=(up, client, False), daemon=True).start()
         self._pump(client, up, True)
 
-    def _count(self, data: bytes) -> None:
+    def _count(self, data: bytes) -> int:
         found = REQUEST_LINE.findall(data)
         if found:
             with self._lock:
                 self.requests += len(found)
                 self.paths.extend(p.decode("latin-1") for p in found)
+        return len(found)
+
+    def _hold(self, requests: int) -> None:
+        """A request goes on `delay` later: its answer comes back at least that late."""
+        if requests and self.delay > 0:
+            time.sleep(self.delay * requests)
 
     def _pump(self, src: socket.socket, dst: socket.socket, count: bool) -> None:
         try:
@@ -160,7 +169,7 @@ class SocketProxy:
                 if not data:
                     break
                 if count:
-                    self._count(data)
+                    self._hold(self._count(data))
                 dst.sendall(data)
         except OSError:
             pass

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from netui.engine.model import EngineInfo, shown_host
+from netui.engine.remote_errors import remote_problem
 
 if TYPE_CHECKING:
     import docker
@@ -109,6 +110,9 @@ def explain(exc: BaseException, host: str) -> EngineError:
     host = shown_host(host)
     where = host or ("the configured address" if hidden else "the Docker engine")
     sock = _socket_path(host)
+    remote = remote_problem(exc, where)  # TLS and ssh: what the nested ssl/paramiko errors mean
+    if remote is not None:
+        return EngineError(remote[0], kind=remote[1])
     if isinstance(exc, docker.errors.NotFound):
         return NotFound(api_error_text(exc))
     if isinstance(exc, docker.errors.APIError):
@@ -227,6 +231,7 @@ class Engine:
         base = env.get("DOCKER_HOST", "")
         if not base:
             _check_context(env)
+        quiet_paramiko()
         try:
             client = docker.DockerClient.from_env(
                 environment=env, timeout=self.timeout, version="1.40", max_pool_size=16
@@ -302,6 +307,17 @@ class Engine:
             raise
         except Exception as exc:
             raise explain(exc, self.host) from None
+
+
+def quiet_paramiko() -> None:
+    """paramiko (ssh:// engines) logs its transport errors with tracebacks; without a handler
+    of its own they reach stderr through logging's last resort. netui says what went wrong in
+    one line (remote_errors), so paramiko's own log goes nowhere."""
+    import logging
+
+    log = logging.getLogger("paramiko")
+    if not log.handlers:
+        log.addHandler(logging.NullHandler())
 
 
 def _address_pools(raw: Any) -> tuple[tuple[str, int], ...]:

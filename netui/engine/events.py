@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,10 @@ CONTAINER_ACTIONS = frozenset(
      "update", "health_status", "oom"}
 )
 NETWORK_ACTIONS = frozenset({"create", "connect", "disconnect", "destroy", "remove", "update", "prune"})
+# Swarm (a manager only): a service or node created, changed or removed. They name no
+# container: they make the next read ask the cluster again (netui.engine.swarm_reader).
+SWARM_ACTIONS = frozenset({"create", "update", "remove"})
+SWARM_TYPES = ("service", "node")
 NETWORK_POLL = 2.0  # seconds between network lists where the engine sends no network create/remove events
 
 
@@ -41,7 +45,8 @@ class TopologyEvent:
     name: str = ""
     time_nano: int = 0
     container: str = ""  # network connect/disconnect: the container's id
-    polled: bool = False  # not sent by the engine: seen by listing its networks (Podman)
+    polled: bool = False  # not sent by the engine: seen by listing its networks (Podman), or a swarm convergence tick
+    swarm: bool = False  # about swarm: a service or node, a task's container, an overlay network
 
     @property
     def subject(self) -> tuple[str, str, str]:
@@ -68,6 +73,8 @@ class TopologyEvent:
     def seen_in(self, snap: Snapshot) -> bool:
         """Whether a snapshot already shows this event's change. The engine announces
         some changes a moment before its list calls report them."""
+        if self.type in SWARM_TYPES:
+            return True  # the read after it asks the cluster again; nothing more to wait for
         if self.type == "network":
             if self.action == "create":
                 return self.id in snap.network_by_id
@@ -103,12 +110,15 @@ class TopologyEvent:
             return None
         etype = str(raw.get("Type") or raw.get("type") or "")
         action = str(raw.get("Action") or raw.get("status") or "").split(":", 1)[0].strip()
-        allowed = CONTAINER_ACTIONS if etype == "container" else NETWORK_ACTIONS if etype == "network" else ()
+        allowed = (CONTAINER_ACTIONS if etype == "container" else NETWORK_ACTIONS if etype == "network"
+                   else SWARM_ACTIONS if etype in SWARM_TYPES else ())
         if action not in allowed:
             return None
         actor: dict[str, Any] = raw["Actor"] if isinstance(raw.get("Actor"), dict) else {}
         attrs: dict[str, Any] = actor["Attributes"] if isinstance(actor.get("Attributes"), dict) else {}
         actor_id = str(actor.get("ID") or raw.get("id") or "")
+        swarm = (etype in SWARM_TYPES or "com.docker.swarm.task.id" in attrs or attrs.get("type") == "overlay"
+                 or (etype == "network" and attrs.get("name") in ("ingress", "docker_gwbridge")))
         if etype == "network" and action in ("connect", "disconnect") and "container" not in attrs and (
             "podId" in attrs or "containerExitCode" in attrs
         ):
@@ -121,6 +131,7 @@ class TopologyEvent:
             name=str(attrs.get("name") or ""),
             time_nano=int(raw.get("timeNano") or 0),
             container=str(attrs.get("container") or "") if etype == "network" else "",
+            swarm=swarm,
         )
 
 
@@ -137,10 +148,22 @@ class EventStream:
     `poll_networks` (seconds; default NETWORK_POLL on Podman, 0 elsewhere): also
     list the networks that often and report the ones that appeared or went, for
     an engine that sends no network create/remove events.
+
+    `types`: the event types subscribed to (a swarm manager adds service and node).
+    `ticker`: called every `tick` seconds; the events it returns are reported as if
+    the engine had sent them (swarm: a tick while tasks are still starting).
+    `on_event`: called with each event before it is reported.
     """
 
-    def __init__(self, engine: Engine, *, poll_networks: float | None = None) -> None:
+    def __init__(self, engine: Engine, *, poll_networks: float | None = None,
+                 types: tuple[str, ...] = ("network", "container"),
+                 ticker: Callable[[], Iterable[TopologyEvent]] | None = None, tick: float = 1.0,
+                 on_event: Callable[[TopologyEvent], None] | None = None) -> None:
         self.engine = engine
+        self.types = types
+        self.ticker = ticker
+        self.tick = tick
+        self.on_event = on_event
         self._stream: Any = None
         self._closed = threading.Event()
         if poll_networks is None:
@@ -151,18 +174,31 @@ class EventStream:
 
     def open(self) -> EventStream:
         self._stream = self.engine.call(
-            self.engine.api.events, decode=True, filters={"type": ["network", "container"]}
+            self.engine.api.events, decode=True, filters={"type": list(self.types)}
         )
-        if self.poll_networks > 0:
-            try:
-                self._known = self._list_networks()  # before the caller's first read
-            except Exception:
-                self.close()
-                raise
+        if self.poll_networks > 0 or self.ticker is not None:
+            if self.poll_networks > 0:
+                try:
+                    self._known = self._list_networks()  # before the caller's first read
+                except Exception:
+                    self.close()
+                    raise
             self._queue = queue.Queue()
             threading.Thread(target=self._pump, name="netui-events", daemon=True).start()
-            threading.Thread(target=self._poll, name="netui-network-poll", daemon=True).start()
+            if self.poll_networks > 0:
+                threading.Thread(target=self._poll, name="netui-network-poll", daemon=True).start()
+            if self.ticker is not None:
+                threading.Thread(target=self._tick, name="netui-event-tick", daemon=True).start()
         return self
+
+    def _tick(self) -> None:
+        assert self._queue is not None and self.ticker is not None
+        while not self._closed.wait(self.tick):
+            try:
+                for ev in self.ticker():
+                    self._queue.put(ev)
+            except Exception:
+                continue  # a ticker's trouble is no reason to end the stream
 
     def _list_networks(self) -> dict[str, str]:
         raw = self.engine.call(self.engine.api.networks)
@@ -208,12 +244,17 @@ class EventStream:
         if self._stream is None:
             self.open()
         if self._queue is None:
-            yield from self._events()
+            for ev in self._events():
+                if self.on_event is not None:
+                    self.on_event(ev)
+                yield ev
             return
         while not self._closed.is_set():
             item = self._queue.get()
             if item is _END or self._closed.is_set():
                 return
+            if self.on_event is not None:
+                self.on_event(item)
             yield item
 
     def close(self) -> None:

@@ -13,7 +13,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from netui.engine.swarm import SwarmState
 
 T = TypeVar("T")
 
@@ -795,6 +798,8 @@ class Snapshot:
     containers: tuple[Container, ...] = ()
     engine: EngineInfo = field(default_factory=EngineInfo)
     taken_at: float = 0.0
+    swarm: SwarmState | None = None
+    """The swarm as this engine sees it (netui.engine.swarm); None when not in swarm mode."""
 
     def __repr__(self) -> str:
         # Short on purpose: the full dataclass repr of 1000 containers costs tens of
@@ -808,12 +813,13 @@ class Snapshot:
         containers: Iterable[Container],
         engine: EngineInfo | None = None,
         taken_at: float = 0.0,
+        swarm: SwarmState | None = None,
     ) -> Snapshot:
         nets = tuple(sorted(networks, key=lambda n: (n.name, n.id)))
         # Join on NetworkID, or on what stands in for it (see NetworkIndex).
         index = NetworkIndex(nets, podman=bool(engine and engine.is_podman))
         conts = tuple(sorted((index.join(c) for c in containers), key=lambda c: (c.name, c.id)))
-        return cls(networks=nets, containers=conts, engine=engine or EngineInfo(), taken_at=taken_at)
+        return cls(networks=nets, containers=conts, engine=engine or EngineInfo(), taken_at=taken_at, swarm=swarm)
 
     # Indexes, built on first use. Not fields: equality compares the data only.
     @cached_property

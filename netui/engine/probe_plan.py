@@ -106,6 +106,7 @@ class ProbeResult:
     note: str = ""
     isolated: bool = False
     situation: str = ""  # one of SITUATIONS when source or target is not an ordinary pair
+    diagnosis: str = ""  # the verdict, when the prober knows better than the checks alone (swarm: a VIP without IPVS)
 
     @property
     def verdict(self) -> str:
@@ -116,6 +117,8 @@ class ProbeResult:
             return "error"
         if "cancelled" in self.note:
             return "cancelled"
+        if self.diagnosis:
+            return self.diagnosis
         base = self._measured()
         if self.situation == "target-paused":
             return f"target paused: {base}"

@@ -10,6 +10,7 @@ lists; targets are validated (netui.engine.probe_plan).
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
 import socket
@@ -326,6 +327,11 @@ class Prober:
         if not source.running:
             emit(Check("icmp", SKIPPED, f"{source.name} is {source.state or 'not running'}: start it to probe from it", method="-"))
             return self._record(ProbeResult(started, source.name, str(target), tuple(done), situation="source-stopped"))
+        from netui.engine.swarm_probes import probe_swarm, swarm_target
+
+        swarm = swarm_target(snap, source, target)
+        if swarm is not None:  # a swarm service's name (its VIP) or tasks.<service>
+            return probe_swarm(self, snap, source, swarm, checks=checks, cancel=cancel, on_check=on_check, count=count)
         plan = plan_probe(snap, source, target)
         if plan.situation in FIXED_VERDICTS:
             emit(Check("dns", SKIPPED, plan.dns_note, method="-"))
@@ -394,13 +400,15 @@ class Prober:
     # -- host → published port --------------------------------------------------------------
     def host_port(self, snap: Snapshot, container: Container, port: Port, timeout: float = 2.0) -> ProbeResult:
         started = time.time()
+        from netui.engine.engine_host import reach_target, remote_machine
+
         engine_host = self.engine.info.host or ""
-        if not re.match(r"^(unix|tcp|https?|npipe)://", engine_host) and "://" in engine_host:
-            scheme = engine_host.split("://", 1)[0]
-            check = Check("tcp", SKIPPED, f"the engine is reached over {scheme}://: its published ports are on that machine, "
-                          "which netui cannot connect to directly from here", method="-")
+        # A remote engine (tcp://, ssh://) publishes on its own machine: checked there, from here.
+        host, why_not = reach_target(engine_host, port.host_ip, port.loopback_target)
+        if why_not:
+            check = Check("tcp", SKIPPED, why_not, method="-")
             return self._record(ProbeResult(started, "host", f"{port.host_address} → {container.name}:{port.container_side}", (check,)))
-        host = self._host_address(port)
+        remote = remote_machine(engine_host)
         url_host = f"[{host}]" if ":" in host else host
         cmd = command_text(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", f"http://{url_host}:{port.host_port}/"])
         t0 = time.monotonic()
@@ -408,7 +416,11 @@ class Prober:
         s = socket.socket(family, socket.SOCK_STREAM)
         s.settimeout(timeout)
         try:
-            s.connect((host, int(port.host_port or 0)))
+            if remote and not _is_address(host):
+                s.close()
+                s = socket.create_connection((host, int(port.host_port or 0)), timeout=timeout)  # a name: v4 or v6
+            else:
+                s.connect((host, int(port.host_port or 0)))
         except ConnectionRefusedError:
             check = Check("tcp", FAIL, f"{url_host}:{port.host_port} refused", seconds=time.monotonic() - t0, method="host", command=cmd)
         except TimeoutError:
@@ -428,19 +440,12 @@ class Prober:
                     summary += " (not HTTP, or it did not answer a GET)"
             except OSError:
                 summary += " (no HTTP answer)"
+            if remote:
+                summary += f" (from this machine to {remote}, the engine's machine)"
             check = Check("tcp", OK, summary, output, time.monotonic() - t0, "host", cmd)
         finally:
             s.close()
         return self._record(ProbeResult(started, "host", f"{url_host}:{port.host_port} → {container.name}:{port.container_side}", (check,)))
-
-    def _host_address(self, port: Port) -> str:
-        """Where this machine reaches a published port: loopback for a local engine,
-        the engine's host for a remote one."""
-        engine_host = self.engine.info.host or ""
-        m = re.match(r"^(?:tcp|https?)://\[?([^\]/]+?)\]?(?::\d+)?/?$", engine_host)
-        if m and m.group(1) not in ("localhost", "127.0.0.1", "::1"):
-            return m.group(1)
-        return port.loopback_target
 
     # -- the matrix --------------------------------------------------------------------------
     def matrix(
@@ -456,3 +461,11 @@ class Prober:
 
     def close(self) -> None:
         self.sidecars.sweep()
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return False

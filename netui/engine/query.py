@@ -14,6 +14,7 @@ import ipaddress
 from dataclasses import dataclass
 
 from netui.engine.model import Member, Network, Snapshot
+from netui.engine.swarm import ExtraRow, extra_rows
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ def visible_networks(snap: Snapshot, q: Query) -> tuple[Network, ...]:
     return tuple(
         n for n in snap.networks
         if network_matches_itself(q, n) or any(member_matches(q, m) for m in snap.members(n.id))
+        or (snap.swarm is not None and any(all(w in r.search_text for w in q.words)
+                                           for r in extra_rows(snap.swarm, n.id, n.name, n.scope, snap.container_by_id)))
     )
 
 
@@ -94,3 +97,15 @@ def visible_members(snap: Snapshot, network: Network, q: Query) -> tuple[Member,
     if matching or not network_matches_itself(q, network):
         return matching
     return members
+
+
+def visible_extras(snap: Snapshot, network: Network, q: Query) -> tuple[ExtraRow, ...]:
+    """What a network holds beside this engine's containers (swarm: other nodes' tasks,
+    the network's own endpoints; docker_gwbridge: gateway interfaces), under the filter."""
+    rows = extra_rows(snap.swarm, network.id, network.name, network.scope, snap.container_by_id)
+    if not q or not rows:
+        return rows
+    matching = tuple(r for r in rows if all(w in r.search_text for w in q.words))
+    if matching or not network_matches_itself(q, network):
+        return matching
+    return rows

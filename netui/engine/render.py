@@ -48,6 +48,8 @@ def render(snap: Snapshot) -> RenderableType:
     title.append(f"{clean(e.product)} {clean(e.version) or '?'}", style="bold")
     title.append(f" at {clean(e.host)}  ·  {len(snap.networks)} networks, {len(snap.containers)} containers")
     parts.append(title)
+    if snap.swarm is not None:
+        parts.append(swarm_heading(snap))
     for n in snap.networks:
         parts.append(Text(""))
         parts.append(network_heading(n, snap))
@@ -80,4 +82,47 @@ def render(snap: Snapshot) -> RenderableType:
             if p.all_interfaces:
                 line.append("  (all interfaces)", style="yellow")
             parts.append(line)
+        if snap.swarm is not None and n.scope == "swarm":
+            parts.extend(swarm_lines(snap, n))
     return Group(*parts)
+
+
+def swarm_heading(snap: Snapshot) -> Text:
+    sw = snap.swarm
+    assert sw is not None
+    line = Text("swarm: ", style="bold")
+    line.append(f"this node is {clean(sw.node_label)}, state {clean(sw.state)}")
+    if sw.nodes:
+        line.append(f"; {len(sw.nodes)} nodes: " + ", ".join(f"{clean(n.name)} ({clean(n.role)}, {clean(n.addr)}, {clean(n.state)})"
+                                                          for n in sw.nodes))
+    if sw.cluster_error:
+        line.append("\n" + clean(sw.cluster_error), style="yellow")
+    return line
+
+
+def swarm_lines(snap: Snapshot, n: Network) -> list[Text]:
+    """A swarm network's services (VIP, tasks with their node), peers and other endpoints."""
+    sw = snap.swarm
+    assert sw is not None
+    out: list[Text] = []
+    for s in sw.services_on(n.id):
+        line = Text("    service ")
+        line.append(clean(s.name), style="bold")
+        line.append(f"  VIP {clean(s.vip)}" if s.vip else ("  no VIP (dnsrr: the name resolves to the task IPs)" if s.endpoint_mode == "dnsrr" else ""))
+        if s.replicas:
+            line.append(f"  {clean(s.replicas)}", style="dim")
+        for port in s.ports:
+            line.append(f"  port {clean(port)}")
+        out.append(line)
+        for t in s.tasks:
+            task = Text(f"      task {clean(t.name)}  {clean(t.ip) or '-'}  on {clean(t.node)}")
+            if t.state:
+                task.append(f"  {clean(t.state)}", style="green" if t.state == "running" else "yellow")
+            out.append(task)
+    for t in sw.others_on(n.id):
+        out.append(Text(f"    endpoint {clean(t.name)}  {clean(t.ip)}  on {clean(t.node)}", style="dim"))
+    peers = sw.peers_of(n.id)
+    if peers:
+        out.append(Text("    peers " + ", ".join(f"{clean(name)} ({clean(ip)})" if ip and ip != name else clean(name) for name, ip in peers),
+                        style="dim"))
+    return out

@@ -12,6 +12,7 @@ import datetime as _dt
 from typing import Any
 
 from netui.engine.model import Container, ContainerConfig, Endpoint, EngineInfo, IpamConfig, Network, Port, Snapshot, parse_time
+from netui.engine.swarm_schema import network_swarm_dict, swarm_dict, swarm_from_dict
 
 SCHEMA = "netui.dump/1"
 
@@ -105,6 +106,8 @@ def network_dict(n: Network, snap: Snapshot) -> dict[str, Any]:
             }
             for m in snap.members(n.id)
         ],
+        # A swarm-scoped network: its services (VIP, tasks with their node), peers and other endpoints; else null.
+        "swarm": network_swarm_dict(snap.swarm, n.id, n.scope),
     }
 
 
@@ -186,6 +189,7 @@ def to_dict(snap: Snapshot) -> dict[str, Any]:
         "networks": [network_dict(n, snap) for n in snap.networks],
         "containers": [container_dict(c, snap) for c in snap.containers],
         "compose_projects": compose_projects(snap),
+        "swarm": swarm_dict(snap.swarm),
     }
 
 
@@ -321,6 +325,7 @@ def from_dict(data: Any) -> Snapshot:
                     config=_config(c.get("config")),
                 )
             )
+        swarm = swarm_from_dict(data.get("swarm"))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise SchemaError(f"malformed netui dump: {exc!r}") from None
-    return Snapshot.build(networks, containers, engine=engine, taken_at=_from_iso(str(data.get("taken_at") or "")))
+    return Snapshot.build(networks, containers, engine=engine, taken_at=_from_iso(str(data.get("taken_at") or "")), swarm=swarm)

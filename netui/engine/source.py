@@ -103,7 +103,9 @@ class EngineSource:
         return Prober(self.engine, probe_image or LOCAL_IMAGE, allow_sidecars=not read_only)
 
     def open_events(self) -> EventStream:
-        stream = EventStream(self.engine).open()
+        swarm = self.reader.swarm
+        stream = EventStream(self.engine, types=swarm.event_types, on_event=swarm.note_event,
+                             ticker=swarm.tick if self.engine.info.swarm != "inactive" else None).open()
         with self._lock:
             closed = self._closed
             if not closed:

@@ -102,6 +102,11 @@ def validate_network(spec: NetworkSpec, snapshot: Snapshot, info: EngineInfo,
             errors.append(FieldError("driver", "overlay networks need a swarm manager (docker swarm init)"))
         else:
             errors.append(FieldError("driver", f"this engine cannot create {spec.driver or '?'} networks here"))
+    if spec.driver == "overlay" and "overlay" in creatable_drivers(info) and not spec.attachable:
+        errors.append(warning("driver", "an overlay that is not attachable takes swarm services only: tick attachable "
+                                        "for plain containers (docker run --network, c to connect) to join it too"))
+    elif spec.attachable and spec.driver != "overlay":
+        errors.append(warning("driver", "attachable matters for overlay networks only: a local network takes any container"))
     subnet = _network(spec.subnet, "subnet", 4, errors)
     gateway = _address(spec.gateway, "gateway", errors)
     ip_range = _network(spec.ip_range, "ip_range", 4, errors)
@@ -166,6 +171,11 @@ def validate_connect(spec: ConnectSpec, snapshot: Snapshot) -> list[FieldError]:
         return [FieldError("network", network_gone(snapshot, spec.network, spec.network_id))]
     if net.driver in ("host", "null"):
         return [FieldError("network", f"containers cannot be connected to the {net.name} network; run them with --network {net.name} instead")]
+    if net.ingress:
+        return [FieldError("network", f"{net.name} is swarm's routing mesh: only services' tasks join it, as they publish ports")]
+    if net.scope == "swarm" and not net.attachable:
+        return [FieldError("network", f"{net.name} is a swarm overlay that is not attachable: only services join it "
+                                      "(an attachable one: docker network create --driver overlay --attachable)")]
     c = snapshot.container_by_id.get(spec.container_id) if spec.container_id else snapshot.container_by_name.get(spec.container)
     if not spec.container:
         errors.append(FieldError("container", "pick a container"))

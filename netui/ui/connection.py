@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from netui.engine.actions import ActionLog
@@ -249,6 +250,7 @@ class Connection:
             return False, False
         if self.policy.is_outdated(msg.sequence):
             return False, False  # an older read finishing late
+        msg.snapshot = self._named_by_managers(msg.snapshot)
         if self.source.live and msg.generation != self.generation:
             return False, False  # read on a connection given up on: the reconnect's own read follows
         # The second half of a read (aliases and DNS names arriving) is not news: no flash.
@@ -265,6 +267,18 @@ class Connection:
         whether an event's change still needs another read."""
         self.app.call_after_refresh(lambda: self.policy.cost(time.perf_counter() - started))
         self._set_event_timer(self.policy.applied_snapshot(msg.sequence, msg.snapshot))
+
+    def _named_by_managers(self, snap: Snapshot) -> Snapshot:
+        """A swarm worker's snapshot, its nodes named by a manager netui also watches."""
+        sw = snap.swarm
+        if sw is None or sw.nodes:
+            return snap
+        for other in self.app.connections:
+            theirs = other.snapshot.swarm if other is not self and other.snapshot is not None else None
+            named = sw.named_by(theirs)
+            if named is not sw:
+                return replace(snap, swarm=named)
+        return snap
 
     # -- the end --------------------------------------------------------------------------
     def close(self) -> threading.Thread | None:

@@ -17,6 +17,7 @@ from rich.text import Text
 from netui.engine.model import Container, Network, Snapshot, parse_time
 from netui.text import clean
 from netui.ui import describe_compose
+from netui.ui.describe_swarm import describe_swarm_container, describe_swarm_network
 
 DETAILS_ENDPOINTS = 40  # the containers pane lists every endpoint; details show the first ones
 
@@ -140,6 +141,7 @@ def describe_network(snap: Snapshot, n: Network) -> list[Block]:
     if n.config_from:
         g.add_row("Config from", _v(n.config_from))
     parts.append(g)
+    parts.extend(describe_swarm_network(snap, n))  # overlays, ingress, docker_gwbridge: what they span and hold
     parts += describe_compose.network_blocks(snap, n)
 
     parts.append(_heading(f"IPAM (driver {clean(n.ipam_driver) or 'default'})"))
@@ -265,6 +267,8 @@ def describe_container(snap: Snapshot, c: Container) -> list[Block]:
                 eg.add_row("    static", _v(", ".join(x for x in (e.static_ipv4, e.static_ipv6) if x)))
         eg.add_row("    endpoint", _v(e.endpoint_id[:12] or "—", "dim"))
         parts.append(eg)
+
+    parts.extend(describe_swarm_container(snap, c))  # a task: its service and node, its IP against the VIP
 
     sharers = snap.stack_sharers(c.id)
     if sharers:

@@ -8,7 +8,7 @@ from netui.engine.probe_plan import ERROR, FAIL, OK, SKIPPED, TIMEOUT, Check, Pr
 from netui.text import clean
 
 ICONS = {OK: ("✔", "bold green"), FAIL: ("✖", "bold red"), TIMEOUT: ("⧗", "bold yellow"), SKIPPED: ("–", "dim"), ERROR: ("!", "bold red")}
-KIND = {"dns": "DNS ", "icmp": "ICMP", "tcp": "TCP "}
+KIND = {"dns": "DNS ", "icmp": "ICMP", "tcp": "TCP ", "ipvs": "IPVS"}
 
 
 def check_lines(c: Check, raw: bool = False) -> Text:
@@ -45,6 +45,12 @@ VERDICT_STYLES = {
     "not a target: one of netui's own probe containers": "bold yellow",
     "same network stack: that is the source itself": "bold yellow",
     **{f"target paused: {v}": "bold yellow" for v in ("reachable by name", "reachable", "reachable by IP only")},
+    # swarm (netui.engine.swarm_probes)
+    "reachable by name (through the service's VIP)": "bold green",
+    "reachable by name: every task": "bold green",
+    "reachable by name: some tasks only": "bold yellow",
+    "name resolves to the VIP, which carries no traffic here: no IPVS in this kernel": "bold yellow",
+    "the VIP carries no traffic here: no IPVS in this kernel": "bold yellow",
 }
 
 

@@ -79,7 +79,8 @@ def test_bad_network_specs_get_a_clear_message():
 
 def test_overlay_is_offered_on_a_swarm_manager():
     manager = EngineInfo(network_drivers=INFO.network_drivers, swarm="active", swarm_manager=True)
-    assert validate_network(NetworkSpec(name="n", driver="overlay"), SNAP, manager) == []
+    assert validate_network(NetworkSpec(name="n", driver="overlay", attachable=True), SNAP, manager) == []
+    assert blocking(validate_network(NetworkSpec(name="n", driver="overlay"), SNAP, manager)) == []  # a warning: services only
 
 
 BAD_CONNECTS = [
@@ -156,3 +157,23 @@ def test_network_validation_never_raises(name, subnet, gateway, ip_range, ipv6, 
 def test_connect_validation_never_raises(container, aliases, ipv4, ipv6, network):
     errors = validate_connect(ConnectSpec(network, container, aliases, ipv4, ipv6), SNAP)
     assert all(e.message for e in errors)
+
+
+def test_overlay_attachable_warnings_and_connect_refusals():
+    from netui.engine.specs import ConnectSpec
+    from netui.engine.validation import validate_connect
+
+    manager = EngineInfo(network_drivers=INFO.network_drivers, swarm="active", swarm_manager=True)
+    snap = Snapshot.build([], [])
+    plain = validate_network(NetworkSpec(name="ov", driver="overlay"), snap, manager)
+    assert [e.field for e in plain] == ["driver"] and plain[0].is_warning and "attachable" in plain[0].message
+    assert validate_network(NetworkSpec(name="ov", driver="overlay", attachable=True), snap, manager) == []
+    assert [e.is_warning for e in validate_network(NetworkSpec(name="b", attachable=True), snap, manager)] == [True]
+    ingress = Network(id="i", name="ingress", driver="overlay", scope="swarm", ingress=True)
+    services_only = Network(id="o", name="svc-only", driver="overlay", scope="swarm")
+    c = Container(id="c" * 64, name="web", state="running")
+    snap = Snapshot.build([ingress, services_only], [c])
+    for net in (ingress, services_only):
+        (err,) = validate_connect(ConnectSpec(network=net.name, container="web", network_id=net.id), snap)
+        assert err.field == "network" and not err.is_warning
+    assert "not attachable" in validate_connect(ConnectSpec(network="svc-only", container="web", network_id="o"), snap)[0].message

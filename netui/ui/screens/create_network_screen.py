@@ -84,7 +84,8 @@ class CreateNetworkScreen(FormScreen):
             "driver", "Driver",
             Select([(Text(clean(d)), d) for d in self.drivers], value="bridge" if "bridge" in self.drivers else self.drivers[0],
                    allow_blank=False, id="f-driver"),
-            hint="" if "overlay" in self.drivers else "overlay: on a swarm manager only (docker swarm init)",
+            hint=("overlay: spans the swarm's nodes (tick attachable for plain containers)" if "overlay" in self.drivers
+                  else "overlay: on a swarm manager only (docker swarm init)"),
         )
         yield from self.field("subnet", "Subnet", Input(placeholder="10.42.0.0/24 (empty: the engine picks)", id="f-subnet"))
         yield from self.field("gateway", "Gateway", Input(placeholder="10.42.0.1 (empty: the first address)", id="f-gateway"))

@@ -46,6 +46,8 @@ class EngineScreen(ModalScreen[int | None]):
         snap = c.snapshot
         if snap is not None:
             t.append(f"  {len(snap.networks)} networks, {len(snap.containers)} containers", style="dim")
+            if snap.swarm is not None:
+                t.append(f"  swarm {clean(snap.swarm.node_label)}", style="magenta")
         if c.detail:
             t.append(f"\n      {clean(c.detail, 100)}", style="red" if c.state == "disconnected" else "dim")
         if c.read_only:

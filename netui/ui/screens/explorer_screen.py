@@ -20,7 +20,8 @@ from textual.widget import Widget
 from textual.widgets import Footer
 
 from netui.engine.model import Container, Network, Port, Snapshot
-from netui.engine.query import Query, visible_members, visible_networks
+from netui.engine.query import Query, visible_extras, visible_members, visible_networks
+from netui.engine.swarm import TASK_ID_LABEL, ExtraRow
 from netui.ui.container_keys import ComposeKeysMixin, ContainerActionsMixin
 from netui.ui.toast import toast
 from netui.ui.widgets.containers_table import ContainersTable
@@ -32,6 +33,7 @@ from netui.ui.widgets.ports_table import PortsTable
 from netui.ui.widgets.status_bar import StatusBar
 
 DETAILS_DELAY = 0.03  # the details pane follows the cursor once it rests this long
+PENDING_FOR = 10.0  # seconds a switch of engine waits for the container it was for to be listed
 PANES = ("networks", "containers", "ports", "details")
 
 
@@ -68,6 +70,9 @@ class ExplorerScreen(ContainerActionsMixin, ComposeKeysMixin, Screen[None]):
         self.detail_source = "networks"
         self._details_timer: Timer | None = None
         self._select_network_named: str | None = None
+        # (network, container id, task id, until, where the networks cursor was left): a container
+        # to highlight once it is shown, after a switch to the engine that runs it
+        self._pending_container: tuple[str, str, str, float, str | None] | None = None
 
     # -- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -110,6 +115,7 @@ class ExplorerScreen(ContainerActionsMixin, ComposeKeysMixin, Screen[None]):
         self.status.set(updated=snap.taken_at or time.time(), networks=len(snap.networks),
                         containers=len(snap.containers), stale=False)
         self.refresh_view(flash=flash)
+        self._select_pending_container()
         if self._select_network_named:
             net = snap.network_by_name.get(self._select_network_named)
             if net is not None and self.networks.select_key(net.id):
@@ -190,7 +196,8 @@ class ExplorerScreen(ContainerActionsMixin, ComposeKeysMixin, Screen[None]):
         self.selected_network = network_id
         net = snap.network_by_id.get(network_id or "")
         members = visible_members(snap, net, self.query_text) if net else ()
-        self.containers.show(snap, net, members, flash=flash)
+        extras = visible_extras(snap, net, self.query_text) if net else ()
+        self.containers.show(snap, net, members, flash=flash, extras=extras)
         self.ports.show(snap, tuple(m.container for m in members), net.name if net else None, flash=flash)
         self._show_details()
 
@@ -211,6 +218,10 @@ class ExplorerScreen(ContainerActionsMixin, ComposeKeysMixin, Screen[None]):
             self.details.show_container(snap, c)
             return
         net = snap.network_by_id.get(self.selected_network or "")
+        extra = self.highlighted_extra()
+        if extra is not None and net is not None:
+            self.details.show_extra(snap, net, extra)
+            return
         if net is not None:
             self.details.show_network(snap, net)
         elif self.query_text:
@@ -225,9 +236,22 @@ class ExplorerScreen(ContainerActionsMixin, ComposeKeysMixin, Screen[None]):
         cid = None
         if self.detail_source == "containers":
             cid = self.containers.current_key
+            if cid and cid.startswith("gw:"):
+                cid = cid[3:]  # docker_gwbridge: a container's gateway interface
         elif self.detail_source == "ports" and self.ports.current_key:
             cid = self.ports.current_key.split("|", 1)[0]
         return self.snapshot.container_by_id.get(cid or "")
+
+    def highlighted_extra(self) -> ExtraRow | None:
+        """The containers pane's row when it is no container of this engine (a task on
+        another node, a network's own endpoint)."""
+        snap, key = self.snapshot, self.containers.current_key
+        if snap is None or self.detail_source != "containers" or not key or ":" not in key:
+            return None
+        net = snap.network_by_id.get(self.selected_network or "")
+        if net is None:
+            return None
+        return next((r for r in visible_extras(snap, net, self.query_text) if r.key == key), None)
 
     def current_network(self, quiet: bool = False) -> Network | None:
         snap = self.snapshot
@@ -247,10 +271,31 @@ class ExplorerScreen(ContainerActionsMixin, ComposeKeysMixin, Screen[None]):
                 return c, p  # type: ignore[return-value]
         return None
 
+    def _select_pending_container(self) -> None:
+        """Highlight the container a switch of engine was for, once it is on screen."""
+        pending, snap = self._pending_container, self.snapshot
+        if pending is None or snap is None:
+            return
+        net_id, cid, task_id, until, left_at = pending
+        if time.monotonic() > until or self.networks.current_key not in (None, net_id, left_at):
+            self._pending_container = None  # too late, or the user went elsewhere
+            return
+        if self.networks.current_key != net_id and net_id in snap.network_by_id:
+            self._pending_container = (net_id, cid, task_id, until, net_id)
+            self.networks.select_key(net_id)
+            self._show_network(net_id, flash=False)
+        c = _task_container(snap, cid, task_id)
+        if c is not None and net_id == self.selected_network == self.networks.current_key and self.containers.select_key(c.id):
+            self._pending_container = None
+            self.action_focus_pane("containers")
+
     def on_keyed_table_current_changed(self, msg: KeyedTable.CurrentChanged) -> None:
         if msg.table is self.networks:
+            if msg.key != self.networks.current_key:
+                return  # the cursor moved on since (an engine switch): its own announcement follows
             if msg.key != self.selected_network:
                 self._show_network(msg.key)
+            self._select_pending_container()
         elif msg.table.id == self.detail_source:
             self._show_details()
 
@@ -436,8 +481,17 @@ class ExplorerScreen(ContainerActionsMixin, ComposeKeysMixin, Screen[None]):
 
         if not self._can_probe() or self.snapshot is None:
             return
-        c = self.snapshot.container_by_id.get(self.containers.current_key or "")
+        key = self.containers.current_key or ""
+        c = self.snapshot.container_by_id.get(key[3:] if key.startswith("gw:") else key)
         if c is None:
+            extra = self.highlighted_extra()
+            if extra is not None and extra.kind.startswith("remote"):
+                self._probe_on_its_node(extra)
+                return
+            if extra is not None and extra.kind == "local-task":
+                toast(self, f"{extra.name} has no container on this node yet ({extra.state or '?'}): wait for it to run",
+                      severity="warning")
+                return
             toast(self, "Highlight a container in the containers pane first", severity="warning")
             return
         if c.state == "paused":
@@ -447,6 +501,32 @@ class ExplorerScreen(ContainerActionsMixin, ComposeKeysMixin, Screen[None]):
             toast(self, f"{c.name} is {c.state or 'not running'}: start it to probe from it", severity="warning")
             return
         self.app.push_screen(ProbeScreen(self.snapshot, c))
+
+    def _probe_on_its_node(self, row: ExtraRow) -> None:
+        """A task on another node: its container is reached only through that node's engine.
+        When netui watches that engine too, switch to it with the container highlighted."""
+        app = self.app
+        addr = row.task.node_addr if row.task is not None else ""
+        net_id = self.selected_network or ""
+        for conn in app.connections:  # type: ignore[attr-defined]
+            sw = conn.snapshot.swarm if conn.snapshot is not None else None
+            if conn is app.connection or sw is None or not addr or sw.node_addr != addr:  # type: ignore[attr-defined]
+                continue
+            app.switch_to(conn.index)  # type: ignore[attr-defined]
+            snap = conn.snapshot
+            task_id = row.task.task_id if row.task is not None else ""
+            found = _task_container(snap, row.container_id, task_id) is not None
+            # Once the network and the container are listed there (that node may not have read
+            # them yet) and shown (the table announces it), highlight the container.
+            self._pending_container = (net_id, row.container_id, task_id, time.monotonic() + PENDING_FOR,
+                                       self.networks.current_key)
+            self._select_pending_container()
+            toast(self, f"Switched to {row.node}, where {row.name} runs: " + ("t probes from it" if found else
+                        "its container is highlighted once this node lists it; t then probes from it"), timeout=6)
+            return
+        toast(self, f"{row.name} runs on {row.node}{f' ({addr})' if addr else ''}: a probe runs inside its container, which only "
+                    f"that node's engine reaches. Watch it too (netui --host <this engine> --host <{row.node}'s engine>), "
+                    "then e switches to it", severity="warning", timeout=10)
 
     def action_probe_port(self) -> None:
         if not self._can_probe() or self.snapshot is None:
@@ -474,3 +554,12 @@ class ExplorerScreen(ContainerActionsMixin, ComposeKeysMixin, Screen[None]):
         from netui.ui.screens.action_log_screen import ActionLogScreen
 
         self.app.push_screen(ActionLogScreen(self.app.action_log))  # type: ignore[attr-defined]
+
+
+def _task_container(snap: Snapshot, container_id: str, task_id: str) -> Container | None:
+    """A task's container on this engine: by id, or by its task label (a manager learns the
+    container's id only once the node running it has reported it)."""
+    c = snap.container_by_id.get(container_id) if container_id else None
+    if c is None and task_id:
+        c = next((x for x in snap.containers if x.label(TASK_ID_LABEL) == task_id), None)
+    return c

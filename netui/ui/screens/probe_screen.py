@@ -100,6 +100,27 @@ class ProbeScreen(ModalScreen[None]):
             if sug.state != "running":
                 label.append(f"  {clean(sug.state)}", style="yellow")
             out.append((sug.target, label))
+        return out + self.swarm_suggestions()
+
+    def swarm_suggestions(self) -> list[tuple[str, Text]]:
+        """Swarm services on the source's overlays: by name (the VIP) and tasks.<name> (every task)."""
+        sw = self.snapshot.swarm
+        if sw is None:
+            return []
+        out = []
+        holder = self.snapshot.stack_holder(self.source) or self.source
+        for n in self.snapshot.networks_of(holder):
+            if n.scope != "swarm" or n.ingress:
+                continue
+            for s in sw.services_on(n.id):
+                label = Text(clean(s.name, 30), style="bold")
+                label.append(f"  VIP {clean(s.vip)}" if s.vip else "  no VIP (dnsrr)", style="cyan")
+                label.append(f"  service on {clean(n.name, 30)}", style="dim")
+                out.append((s.name, label))
+                label = Text(f"tasks.{clean(s.name, 30)}", style="bold")
+                label.append("  " + clean(", ".join(f"{t.ip} @{t.node}" for t in s.tasks if t.ip), 80), style="cyan")
+                label.append("  every task", style="dim")
+                out.append((f"tasks.{s.name}", label))
         return out
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:

@@ -1,4 +1,9 @@
-"""The containers pane: the containers on the highlighted network."""
+"""The containers pane: the containers on the highlighted network.
+
+On a swarm-scoped network the engine's containers there are followed by what runs on
+other nodes (tasks, attached containers) and the network's own endpoints; on
+docker_gwbridge by the gateway interfaces the containers' own network lists leave out
+(netui.engine.swarm.extra_rows)."""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from rich.text import Text
 from textual.binding import Binding
 
 from netui.engine.model import Member, Network, Snapshot
+from netui.engine.swarm import ExtraRow
 from netui.text import clean
 from netui.ui.cells import cell, joined, note, state_cell
 from netui.ui.widgets.keyed_table import Column, KeyedTable, ip_sort
@@ -76,7 +82,24 @@ class ContainersTable(KeyedTable):
             names = joined(_names(c.name, e.names))
         return (name, state_cell(c.state), ipv4, cell(e.ipv6_cidr), cell(e.mac), names, joined(others), _compose_cell(c))
 
-    def show(self, snap: Snapshot, net: Network | None, members: tuple[Member, ...], flash: bool = True) -> None:
+    @staticmethod
+    def extra_row(snap: Snapshot, net: Network, r: ExtraRow) -> tuple[Text, ...]:
+        if r.kind == "gateway":
+            c = snap.container_by_id.get(r.container_id)
+            name = cell(c.name if c else r.name, "bold" if c else "italic dim")
+            others = [n.name for n in snap.networks_of(c)] if c else []
+            return (name, state_cell(c.state) if c else note(""), cell(r.ip), Text(""), cell(r.mac), note(r.name + ": its way out"),
+                    joined(others))
+        if r.kind == "special":
+            return (note(r.name), note(""), cell(r.ip), Text(""), cell(r.mac), note(r.note), Text(""))
+        name = cell(r.name, "bold")
+        name.append(f" @{clean(r.node, 30)}", style="magenta")
+        names = joined([r.service, f"tasks.{r.service}"]) if r.service else cell(r.name)
+        where = note("this node: no container yet") if r.kind == "local-task" else note(f"on {r.node}: another node")
+        return (name, state_cell(r.state) if r.state else note("?"), cell(r.ip), Text(""), note("—"), names, where)
+
+    def show(self, snap: Snapshot, net: Network | None, members: tuple[Member, ...], flash: bool = True,
+             extras: tuple[ExtraRow, ...] = ()) -> None:
         self.network_id = net.id if net is not None else None
         self.set_scope(self.network_id)
         if net is None:
@@ -87,10 +110,19 @@ class ContainersTable(KeyedTable):
             others = tuple(n.name for n in snap.networks_of(m.container) if n.id != net.id)
             return (m.container, m.endpoint, m.via.name if m.via else None, net.driver, net.has_dns, net.is_default_bridge, others)
 
-        self.sync(self.cached_rows((m.key, ident(m), partial(self.row, snap, net, m)) for m in members), flash=flash)
+        rows = self.cached_rows((m.key, ident(m), partial(self.row, snap, net, m)) for m in members)
+        if extras:
+            def extra_ident(r: ExtraRow) -> Hashable:
+                c = snap.container_by_id.get(r.container_id) if r.kind == "gateway" else None
+                return (r, c, tuple(n.name for n in snap.networks_of(c)) if c else ())
+
+            rows.update(self.cached_rows((r.key, extra_ident(r), partial(self.extra_row, snap, net, r)) for r in extras))
+        self.sync(rows, flash=flash)
         total = len(snap.members(net.id))
         shown = f"{len(members)}" if len(members) == total else f"{len(members)} of {total}"
-        self.set_titles(Text.assemble("Containers on ", (clean(net.name, 60), "bold"), f" ({shown})"), _explain(net))
+        remote = sum(1 for r in extras if r.kind.startswith("remote"))
+        more = f" + {remote} on other nodes" if remote else ""
+        self.set_titles(Text.assemble("Containers on ", (clean(net.name, 60), "bold"), f" ({shown}{more})"), _explain(net))
 
 
 def _compose_cell(c) -> Text:
@@ -116,4 +148,10 @@ def _explain(net: Network) -> str:
         return "default bridge: reach by IP only, names do not resolve"
     if net.internal:
         return "internal: no route outside this network"
+    if net.ingress:
+        return "ingress: the routing mesh; published service ports enter here on every node"
+    if net.scope == "swarm" and net.driver == "overlay":
+        return "overlay: spans the swarm's nodes; @node rows run elsewhere"
+    if net.name == "docker_gwbridge":
+        return "docker_gwbridge: each overlay container's way out (its gateway interface)"
     return ""

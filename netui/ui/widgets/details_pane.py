@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from netui.engine import compose
 from netui.engine.model import Container, Network, Snapshot
+from netui.engine.swarm import GWBRIDGE, TASK_ID_LABEL, ExtraRow
 from netui.ui.describe import Block, describe_container, describe_network, layout
 
 
@@ -56,14 +57,23 @@ class DetailsPane(VerticalScroll, can_focus=True):
             self._draw()
 
     def show_network(self, snap: Snapshot, net: Network) -> None:
-        data = (net, snap.members(net.id), snap.gateways_of(net), int(snap.taken_at) // 60, compose.reach_signature(snap))
+        swarm = snap.swarm if net.scope == "swarm" or net.name == GWBRIDGE else None
+        data = (net, snap.members(net.id), snap.gateways_of(net), int(snap.taken_at) // 60, compose.reach_signature(snap), swarm)
         self._set(("network", net.id), "Network details", lambda: describe_network(snap, net), data)
 
     def show_container(self, snap: Snapshot, c: Container) -> None:
         owner = snap.stack_holder(c) if c.mode == "container" else None
+        swarm = snap.swarm if snap.swarm is not None and (TASK_ID_LABEL in dict(c.labels) or c.id in snap.swarm.gateway_by_container) else None
         data = (c, owner, snap.networks_of(c), snap.stack_sharers(c.id), int(snap.taken_at) // 60,
-                compose.reach_signature(snap) if c.compose_project else ())
+                compose.reach_signature(snap) if c.compose_project else (), swarm)
         self._set(("container", c.id), "Container details", lambda: describe_container(snap, c), data)
+
+    def show_extra(self, snap: Snapshot, net: Network, row: ExtraRow) -> None:
+        """A row beside the containers: a task on another node, a network's own endpoint."""
+        from netui.ui.describe_swarm import describe_extra
+
+        title = "Task details" if row.kind.endswith("-task") else "Endpoint details"
+        self._set(("extra", row.key), title, lambda: describe_extra(snap, net, row), (row, snap.swarm))
 
     def show_nothing(self, message: str) -> None:
         self._set(None, "Details", lambda: [Text(message, style="dim")], message)

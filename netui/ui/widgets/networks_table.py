@@ -43,6 +43,7 @@ class NetworksTable(KeyedTable):
             flags.insert(0, "builtin")
         if n.is_default_bridge:
             flags.append("no DNS")
+        flags += list(_swarm_flags(snap, n))
         flag_text = Text(no_wrap=True, overflow="ellipsis")
         for i, f in enumerate(flags):
             if i:
@@ -61,9 +62,24 @@ class NetworksTable(KeyedTable):
 
     def show(self, snap: Snapshot, networks: tuple[Network, ...], flash: bool = True) -> None:
         self.sync(self.cached_rows(
-            (n.id, (n, snap.gateways_of(n), snap.container_count(n.id)), partial(self.row, snap, n)) for n in networks
+            (n.id, (n, snap.gateways_of(n), snap.container_count(n.id), _swarm_flags(snap, n)), partial(self.row, snap, n))
+            for n in networks
         ), flash=flash)
         count = len(networks)
         total = len(snap.networks)
         self.set_titles(f"Networks ({count})" if count == total else f"Networks ({count} of {total})",
                         "Ctrs: containers using it, sharers of a member's stack included")
+
+
+def _swarm_flags(snap: Snapshot, n: Network) -> tuple[str, ...]:
+    """A swarm network: how many services use it, and how many of their tasks run elsewhere."""
+    if snap.swarm is None or n.scope != "swarm":
+        return ()
+    services = snap.swarm.services_on(n.id)
+    if not services:
+        return ()
+    remote = sum(1 for s in services for t in s.tasks if not t.local)
+    out = [f"{len(services)} svc"]
+    if remote:
+        out.append(f"+{remote} elsewhere")
+    return tuple(out)
