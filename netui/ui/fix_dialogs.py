@@ -98,3 +98,60 @@ def fix_builder(title: str, fix: Fix, *, undo: bool = False) -> Builder:
                                                   extra_commands=extra))
 
     return build
+
+
+class FixOffers:
+    """For a dialog that explains why a probe failed (the probe and matrix dialogs):
+    apply the first fix offered, or undo the one applied, each through a confirmation
+    showing the commands; once a snapshot shows it done, `fix_applied` runs the probe
+    again. The dialog has `causes`, `fixed`, `running` and `snapshot`, and says in
+    `FIX_UNDO_TITLE` what undoing means there."""
+
+    FIX_UNDO_TITLE = "Undo the fix"
+    causes: list[Any]
+    fixed: Any
+    running: Any
+    snapshot: Snapshot
+
+    def fix_allowed(self, action: str) -> bool | None:
+        """check_action for apply_fix / undo_fix (None: another action)."""
+        from netui.ui.whynot_render import first_fix
+
+        writable = self.app.actions is not None and self.running is None  # type: ignore[attr-defined]
+        if action == "apply_fix":
+            return writable and first_fix(self.causes) is not None
+        if action == "undo_fix":
+            return writable and self.fixed is not None
+        return None
+
+    def action_apply_fix(self) -> None:
+        from netui.ui.whynot_render import first_fix
+
+        offer = first_fix(self.causes)
+        if offer is not None and self.fix_allowed("apply_fix"):
+            self._confirm_fix(offer[0].title, offer[1], undo=False)
+
+    def action_undo_fix(self) -> None:
+        if self.fixed is not None and self.fix_allowed("undo_fix"):
+            self._confirm_fix(self.FIX_UNDO_TITLE, self.fixed, undo=True)
+
+    def _confirm_fix(self, title: str, fix: Fix, undo: bool) -> None:
+        from netui.ui.screens.confirm_screen import ConfirmScreen
+        from netui.ui.toast import toast
+
+        build = fix_builder(title, fix, undo=undo)
+        first = build(self.snapshot)
+        if first.gone:
+            toast(self, first.gone, title="Nothing to do", severity="warning")  # type: ignore[arg-type]
+            return
+
+        def done(result: str | None) -> None:
+            if result:
+                self.fixed = None if undo else fix
+                self.fix_applied(as_one(fix.undo if undo else fix.specs))
+
+        self.app.push_screen(ConfirmScreen(build, self.snapshot), done)  # type: ignore[attr-defined]
+
+    def fix_applied(self, spec: Any) -> None:
+        """The engine took the fix (or its undo): wait for a snapshot showing it, then probe again."""
+        raise NotImplementedError

@@ -16,6 +16,7 @@ from netui.engine.client import explain
 from netui.engine.matrix_plan import matrix_members
 from netui.engine.model import Network, Snapshot
 from netui.text import clean
+from netui.ui.fix_dialogs import FixOffers
 from netui.ui.messages import MatrixCellDone, MatrixFinished
 from netui.ui.toast import toast
 
@@ -44,7 +45,8 @@ LEGEND = [
 ]
 
 
-class MatrixScreen(ModalScreen[None]):
+class MatrixScreen(FixOffers, ModalScreen[None]):
+    FIX_UNDO_TITLE = "Undo the fix applied from the matrix"
     BINDINGS = [
         Binding("escape", "cancel_or_close", "Cancel / close", tooltip="stop the matrix (running pings end within a second), or close"),
         Binding("q", "close", "Close", tooltip="stop the matrix if it runs, and close"),
@@ -289,42 +291,13 @@ class MatrixScreen(ModalScreen[None]):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        from netui.ui.whynot_render import first_fix
+        allowed = self.fix_allowed(action)
+        return True if allowed is None else allowed
 
-        if action == "apply_fix":
-            return self.app.actions is not None and self.running is None and first_fix(self.causes) is not None  # type: ignore[attr-defined]
-        if action == "undo_fix":
-            return self.app.actions is not None and self.running is None and self.fixed is not None  # type: ignore[attr-defined]
-        return True
-
-    def action_apply_fix(self) -> None:
-        from netui.ui.whynot_render import first_fix
-
-        offer = first_fix(self.causes)
-        if offer is not None and self.check_action("apply_fix", ()):
-            self._confirm_fix(offer[0].title, offer[1], undo=False)
-
-    def action_undo_fix(self) -> None:
-        if self.fixed is not None and self.check_action("undo_fix", ()):
-            self._confirm_fix("Undo the fix applied from the matrix", self.fixed, undo=True)
-
-    def _confirm_fix(self, title: str, fix, undo: bool) -> None:
-        from netui.ui.fix_dialogs import as_one, fix_builder
-        from netui.ui.screens.confirm_screen import ConfirmScreen
-
-        build = fix_builder(title, fix, undo=undo)
-        if build(self.snapshot).gone:
-            toast(self, build(self.snapshot).gone, title="Nothing to do", severity="warning")
-            return
-
-        def done(result: str | None) -> None:
-            if result:
-                self.fixed = None if undo else fix
-                self._awaiting = as_one(fix.undo if undo else fix.specs)
-                self.query_one("#matrix-status", Static).update(Text(" waiting for the change to show, then running again…", style="dim italic"))
-                self._rerun_if_applied()
-
-        self.app.push_screen(ConfirmScreen(build, self.snapshot), done)
+    def fix_applied(self, spec) -> None:
+        self._awaiting = spec
+        self.query_one("#matrix-status", Static).update(Text(" waiting for the change to show, then running again…", style="dim italic"))
+        self._rerun_if_applied()
 
     def _rerun_if_applied(self) -> None:
         from netui.ui.fix_dialogs import applied

@@ -18,12 +18,14 @@ from netui.engine.client import explain
 from netui.engine.model import Container, Snapshot
 from netui.engine.probe_plan import parse_target, probe_targets
 from netui.text import clean
+from netui.ui.fix_dialogs import FixOffers
 from netui.ui.messages import ProbeCheckDone, ProbeFinished
 from netui.ui.probe_render import check_lines, verdict_line
 from netui.ui.toast import toast
 
 
-class ProbeScreen(ModalScreen[None]):
+class ProbeScreen(FixOffers, ModalScreen[None]):
+    FIX_UNDO_TITLE = "Undo the fix applied from this probe"
     BINDINGS = [
         Binding("escape", "cancel_or_close", "Cancel / close", tooltip="stop a running probe (its probe container is removed), or close"),
         Binding("ctrl+r", "run", "Run", tooltip="run the checks"),
@@ -243,49 +245,17 @@ class ProbeScreen(ModalScreen[None]):
             return
         self.dismiss(None)
 
-    # -- "why not?": apply the fix, probe again, undo it -----------------------------------
+    # -- "why not?": apply the fix, probe again, undo it (FixOffers) ----------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "apply_fix":
-            from netui.ui.whynot_render import first_fix
+        allowed = self.fix_allowed(action)
+        return True if allowed is None else allowed
 
-            return self.app.actions is not None and self.running is None and first_fix(self.causes) is not None  # type: ignore[attr-defined]
-        if action == "undo_fix":
-            return self.app.actions is not None and self.running is None and self.fixed is not None  # type: ignore[attr-defined]
-        return True
-
-    def action_apply_fix(self) -> None:
-        from netui.ui.whynot_render import first_fix
-
-        offer = first_fix(self.causes)
-        if offer is not None and self.check_action("apply_fix", ()):
-            self._confirm_fix(offer[0].title, offer[1], undo=False)
-
-    def action_undo_fix(self) -> None:
-        if self.fixed is not None and self.check_action("undo_fix", ()):
-            self._confirm_fix("Undo the fix applied from this probe", self.fixed, undo=True)
-
-    def _confirm_fix(self, title: str, fix, undo: bool) -> None:
-        from netui.ui.fix_dialogs import as_one, fix_builder
-        from netui.ui.screens.confirm_screen import ConfirmScreen
-
-        build = fix_builder(title, fix, undo=undo)
-        first = build(self.snapshot)
-        if first.gone:
-            toast(self, first.gone, title="Nothing to do", severity="warning")
-            return
-        target = self.target
-
-        def done(result: str | None) -> None:
-            if not result:
-                return
-            self.fixed = None if undo else fix
-            self._awaiting = (as_one(fix.undo if undo else fix.specs), target)
-            self.refresh_bindings()
-            self._show_results(Text("\n waiting for the change to show, then probing again…", style="dim italic"))
-            self.set_timer(10, lambda: self._still_waiting(self._awaiting))
-            self._rerun_if_applied()
-
-        self.app.push_screen(ConfirmScreen(build, self.snapshot), done)
+    def fix_applied(self, spec: Any) -> None:
+        self._awaiting = (spec, self.target)
+        self.refresh_bindings()
+        self._show_results(Text("\n waiting for the change to show, then probing again…", style="dim italic"))
+        self.set_timer(10, lambda: self._still_waiting(self._awaiting))
+        self._rerun_if_applied()
 
     def _rerun_if_applied(self) -> None:
         from netui.ui.fix_dialogs import applied
