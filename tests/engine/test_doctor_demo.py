@@ -23,7 +23,7 @@ import pytest
 from netui.engine import demo
 from netui.engine.doctor import diagnose
 from netui.engine.doctor.read import read_context
-from tests.engine.privated import private_engine
+from tests.private_engine import private_engine
 
 pytestmark = pytest.mark.engine
 

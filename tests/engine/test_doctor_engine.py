@@ -27,8 +27,8 @@ from netui.engine.doctor import diagnose
 from netui.engine.doctor.read import read_context
 from netui.engine.hostnet import read_host_networking
 from netui.engine.probes import Prober
-from tests.engine.privated import private_engine
 from tests.engine.subnets import free_subnets
+from tests.private_engine import private_engine
 
 pytestmark = pytest.mark.engine
 NETUI = [sys.executable, "-m", "netui"]
