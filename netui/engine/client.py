@@ -10,11 +10,12 @@ from __future__ import annotations
 import errno
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from netui.engine.model import EngineInfo, shown_host
+from netui.engine.remote_errors import causes as _causes
 from netui.engine.remote_errors import remote_problem
 
 if TYPE_CHECKING:
@@ -53,22 +54,6 @@ def _version_tuple(v: str) -> tuple[int, int]:
         return int(major), int(minor)
     except (ValueError, AttributeError):
         return (0, 0)
-
-
-def _causes(exc: BaseException) -> Iterator[BaseException]:
-    """The exception, its causes and contexts, and exceptions nested in their args."""
-    seen: set[int] = set()
-    stack: list[Any] = [exc]
-    while stack:
-        e = stack.pop()
-        if not isinstance(e, BaseException) or id(e) in seen:
-            continue
-        seen.add(id(e))
-        yield e
-        stack.extend([e.__cause__, e.__context__, *e.args])
-        reason = getattr(e, "reason", None)
-        if isinstance(reason, BaseException):
-            stack.append(reason)
 
 
 def product_of(version: Any) -> str:

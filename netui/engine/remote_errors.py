@@ -16,8 +16,9 @@ from typing import Any
 SSH_EXTRA = "pip install 'netui[ssh]'"
 
 
-def _chain(exc: BaseException) -> Iterator[BaseException]:
-    """The exception, its causes and contexts, exceptions in their args and reasons."""
+def causes(exc: BaseException) -> Iterator[BaseException]:
+    """The exception, its causes and contexts, exceptions in their args and reasons
+    (and the errors of paramiko's NoValidConnectionsError)."""
     seen: set[int] = set()
     stack: list[Any] = [exc]
     while stack:
@@ -66,7 +67,7 @@ def _ssh_command(where: str) -> str:
 def remote_problem(exc: BaseException, where: str, environ: dict[str, str] | None = None) -> tuple[str, str] | None:
     """(message, kind) for a TLS or ssh failure reaching the engine at `where`; None for anything else."""
     ca, cert = _files(environ)
-    chain = list(_chain(exc))
+    chain = list(causes(exc))
     verify = next((x for x in chain if isinstance(x, ssl.SSLCertVerificationError)), None)
     for e in chain:
         name = type(e).__name__
