@@ -48,6 +48,15 @@ class NotFound(EngineError):
         super().__init__(message, kind="not-found")
 
 
+def close_quietly(stream: Any) -> None:
+    """Close an engine stream (events, logs) that may be broken already."""
+    if stream is not None:
+        try:
+            stream.close()
+        except Exception:
+            pass
+
+
 def _version_tuple(v: str) -> tuple[int, int]:
     try:
         major, minor = v.split(".")[:2]

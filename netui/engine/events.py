@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from netui.engine.client import Engine
+from netui.engine.client import Engine, close_quietly
 
 if TYPE_CHECKING:
     from netui.engine.model import Snapshot
@@ -260,10 +260,6 @@ class EventStream:
     def close(self) -> None:
         self._closed.set()
         stream, self._stream = self._stream, None
-        if stream is not None:
-            try:
-                stream.close()
-            except Exception:
-                pass
+        close_quietly(stream)
         if self._queue is not None:
             self._queue.put(_END)

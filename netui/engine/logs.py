@@ -21,7 +21,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from netui.engine.client import Engine, EngineError, NotFound
+from netui.engine.client import Engine, EngineError, NotFound, close_quietly
 from netui.text import clean
 
 LOG_TAIL = 1000  # lines shown from before the view opened
@@ -114,11 +114,7 @@ class LogFollower:
         self._closed.set()
         self._wake.set()
         stream, self._stream = self._stream, None
-        if stream is not None:
-            try:
-                stream.close()
-            except Exception:
-                pass
+        close_quietly(stream)
         self._set("closed")
 
     @property
@@ -227,7 +223,4 @@ class LogFollower:
         finally:
             if rest:
                 self._add(rest.decode("utf-8", "replace"))
-            try:
-                stream.close()
-            except Exception:
-                pass
+            close_quietly(stream)

@@ -111,15 +111,13 @@ class NetworkSpec:
         return argv
 
 
-@dataclass(frozen=True)
-class ConnectSpec:
-    network: str  # name, for the command shown
-    container: str  # name
-    aliases: str = ""  # comma or space separated
-    ipv4: str = ""
-    ipv6: str = ""
-    network_id: str = ""  # what the engine is told (names can repeat)
-    container_id: str = ""  # likewise: the container picked, even if renamed since
+class _Refs:
+    """What the engine is told: the ids when known (names can repeat, containers be renamed)."""
+
+    network: str
+    container: str
+    network_id: str
+    container_id: str
 
     @property
     def network_ref(self) -> str:
@@ -128,6 +126,17 @@ class ConnectSpec:
     @property
     def container_ref(self) -> str:
         return self.container_id or self.container
+
+
+@dataclass(frozen=True)
+class ConnectSpec(_Refs):
+    network: str  # name, for the command shown
+    container: str  # name
+    aliases: str = ""  # comma or space separated
+    ipv4: str = ""
+    ipv6: str = ""
+    network_id: str = ""  # what the engine is told (names can repeat)
+    container_id: str = ""  # likewise: the container picked, even if renamed since
 
     def alias_list(self) -> list[str]:
         return [a for a in re.split(r"[,\s]+", self.aliases or "") if a]
@@ -144,20 +153,12 @@ class ConnectSpec:
 
 
 @dataclass(frozen=True)
-class DisconnectSpec:
+class DisconnectSpec(_Refs):
     network: str
     container: str
     force: bool = False
     network_id: str = ""
     container_id: str = ""  # the container confirmed, even if renamed since
-
-    @property
-    def network_ref(self) -> str:
-        return self.network_id or self.network
-
-    @property
-    def container_ref(self) -> str:
-        return self.container_id or self.container
 
     def argv(self) -> list[str]:
         return ["docker", "network", "disconnect", *(["--force"] if self.force else []), self.network, self.container]

@@ -71,29 +71,21 @@ class TopologyMap(ScrollView, can_focus=True):
         Binding("escape", "back", "Back", show=False),
     ]
 
-    class NodeSelected(Message):
+    class _NodeMessage(Message):
+        def __init__(self, topology_map: TopologyMap, node: MapNode) -> None:
+            super().__init__()
+            self.topology_map = topology_map
+            self.node = node
+
+        @property
+        def control(self) -> TopologyMap:
+            return self.topology_map
+
+    class NodeSelected(_NodeMessage):
         """The selected node changed."""
 
-        def __init__(self, topology_map: TopologyMap, node: MapNode) -> None:
-            super().__init__()
-            self.topology_map = topology_map
-            self.node = node
-
-        @property
-        def control(self) -> TopologyMap:
-            return self.topology_map
-
-    class NodeActivated(Message):
+    class NodeActivated(_NodeMessage):
         """Enter on a node: open its details."""
-
-        def __init__(self, topology_map: TopologyMap, node: MapNode) -> None:
-            super().__init__()
-            self.topology_map = topology_map
-            self.node = node
-
-        @property
-        def control(self) -> TopologyMap:
-            return self.topology_map
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
