@@ -192,11 +192,12 @@ class Fact:
 
 @dataclass(frozen=True)
 class Outcome:
-    """A check's measured result, judged."""
+    """A check's measured result, judged: a headline, the tools' answers, the commands run."""
 
     ok: bool
     text: str
-    command: str = ""
+    details: tuple[str, ...] = ()
+    commands: tuple[str, ...] = ()
     mark: tuple[str, str, str] | None = None  # (source, target, verdict) for the map
 
 
@@ -224,14 +225,14 @@ STEPS: tuple[Step, ...] = (
         highlight=("bridge", ""), commands=("docker network ls",),
     ),
     Step(
-        "custom", "A user-defined bridge network",
+        "custom", "A user-defined bridge",
         "`docker network create` makes a user-defined bridge network: a private subnet, with a gateway on the "
         "host. Unlike the default bridge, it gives its containers automatic name resolution: Docker's embedded "
         "DNS server (127.0.0.11) answers with their addresses.",
         makes=(NetworkRes("my_custom_network"),), highlight=("my_custom_network", ""),
     ),
     Step(
-        "containers", "Containers on a user-defined network",
+        "containers", "Containers on the network",
         "`docker run --network` attaches a container to a network when it is created: it gets an interface "
         "there (an endpoint) with an IP address from the network's subnet and a MAC address. container1 and "
         "container2 both join my_custom_network.",
@@ -239,7 +240,7 @@ STEPS: tuple[Step, ...] = (
         needs=("custom",), highlight=("my_custom_network", "container1"),
     ),
     Step(
-        "by-name", "Ping by name: the embedded DNS server",
+        "by-name", "Ping by name: embedded DNS",
         "On a user-defined network, every container's name (and its aliases) is registered in Docker's embedded "
         "DNS server, which each container asks at 127.0.0.11. container1 looks up container2 and pings the "
         "address it gets: no IP address to find or hard-code.",
@@ -249,7 +250,7 @@ STEPS: tuple[Step, ...] = (
                 ProbeCheck("container1", "container2", "by-name", why="container1 reaches container2 by its name")),
     ),
     Step(
-        "default-bridge", "The default bridge: no names there",
+        "default-bridge", "The default bridge: no names",
         "A container run without --network joins the default bridge network. Its containers reach each other "
         "by IP address only: the default bridge has no embedded DNS (they use the host's resolvers, which know "
         "no containers), so a name gets `bad address`. This is why the docs recommend user-defined networks.",
@@ -270,7 +271,7 @@ STEPS: tuple[Step, ...] = (
         checks=(HostPortCheck("frontend", 3000),),
     ),
     Step(
-        "connect", "Connecting a container to a second network",
+        "connect", "Connect to a second network",
         "`docker network connect` gives a running container one more interface, on another network, without "
         "restarting it. gateway starts on my_custom_network and joins app_network: it reaches containers on "
         "both by name, a bridge between two networks that still cannot reach each other.",
@@ -280,7 +281,7 @@ STEPS: tuple[Step, ...] = (
                 ProbeCheck("gateway", "container1", "by-name", why="on my_custom_network")),
     ),
     Step(
-        "app", "A frontend/backend application",
+        "app", "A frontend/backend app",
         "An application spans several containers on one user-defined network: frontend calls backend by name. "
         "backend's port 8080 is not published: containers on app_network reach it, the host does not. "
         "`--network-alias api` gives it a second name on app_network.",
@@ -309,7 +310,7 @@ STEPS: tuple[Step, ...] = (
         checks=(ProbeCheck("container1", "loner", "isolated", why="no network in common: tested by IP to prove it"),),
     ),
     Step(
-        "aliases", "Network aliases: one name, several containers",
+        "aliases", "Network aliases",
         "`--network-alias` adds a name on one network, and several containers may share it: Docker's DNS server "
         "then answers with all their addresses (a simple round robin). backend2 joins app_network as `api` "
         "too, so `api` now resolves to both backends.",
@@ -793,9 +794,7 @@ def judge(check: ProbeCheck, result: ProbeResult, snap: Snapshot, world: World) 
     """Whether a probe's result is what the step teaches, in a line."""
     verdict = result.verdict
     ok = verdict == EXPECTED[check.expect]
-    detail = [f"{c.kind} {c.status}: {c.summary}" for c in result.checks
-              if not (c.kind == "tcp" and c.status == SKIPPED and check.port is None)]
-    commands = "; ".join(c.command for c in result.checks if c.command)
+    shown = [c for c in result.checks if not (c.kind == "tcp" and c.status == SKIPPED and check.port is None)]
     text = f"{result.source} → {result.target}: {verdict}"
     if check.addresses_of:
         dns = next((c for c in result.checks if c.kind == "dns"), None)
@@ -813,12 +812,12 @@ def judge(check: ProbeCheck, result: ProbeResult, snap: Snapshot, world: World) 
         if lacking:
             text += f" (not {', '.join(lacking)})"
     if check.why:
-        text += f" — {check.why}"
+        text += f" ({check.why})"
     if not ok:
-        text += f" (expected: {EXPECTED[check.expect]})"
-    text += "\n" + "\n".join(detail)
-    return Outcome(ok, text, commands, (result.source, result.target.split(":")[0] if ":" in result.target
-                                         and not result.target.startswith("[") else result.target, verdict))
+        text += f"; expected: {EXPECTED[check.expect]}"
+    target = result.target.rsplit(":", 1)[0] if check.port else result.target
+    return Outcome(ok, text, tuple(f"{c.kind} {c.status}: {c.summary}" for c in shown),
+                   tuple(c.command for c in shown if c.command), (result.source, target, verdict))
 
 
 NAMESERVER_RE = re.compile(r"^\s*nameserver\s+(\S+)", re.M)
@@ -830,17 +829,17 @@ def judge_resolver(check: ResolverCheck, world: World, resolv_conf: str, command
     servers = NAMESERVER_RE.findall(resolv_conf)
     embedded = bool(servers) and all(s == EMBEDDED_DNS for s in servers)
     if not servers:
-        return Outcome(False, f"{name}'s /etc/resolv.conf names no DNS server", command)
+        return Outcome(False, f"{name}'s /etc/resolv.conf names no DNS server", commands=(command,))
     if embedded:
         text = f"{name} asks Docker's embedded DNS server ({EMBEDDED_DNS}): it knows the containers on its networks"
     else:
         text = (f"{name} asks {', '.join(servers)} (copied from the host), not Docker's embedded DNS server "
                 f"({EMBEDDED_DNS}): no container names there")
-    return Outcome(embedded == check.embedded, text, command)
+    return Outcome(embedded == check.embedded, text, commands=(command,))
 
 
 def judge_host_port(result: ProbeResult) -> Outcome:
     c = result.checks[0] if result.checks else None
     ok = c is not None and c.status == OK
     text = f"host → {result.target}: " + (c.summary if c is not None else "not checked")
-    return Outcome(ok, text, c.command if c is not None else "")
+    return Outcome(ok, text, commands=(c.command,) if c is not None and c.command else ())

@@ -166,7 +166,7 @@ def _one(prober: Prober, snap: Snapshot, world: World, check: object) -> Outcome
             runner.close()
         command = runner.equivalent(argv, method)
         if code != 0:
-            return Outcome(False, f"{command} failed (exit {code})", command)
+            return Outcome(False, f"{command} failed (exit {code})", commands=(command,))
         return judge_resolver(check, world, text, command)
     if isinstance(check, HostPortCheck):
         c = find_container(snap, world, check.container)
