@@ -217,7 +217,7 @@ class Step:
 
 STEPS: tuple[Step, ...] = (
     Step(
-        "drivers", "Network drivers: bridge, host, none",
+        "drivers", "Drivers: bridge, host, none",
         "Docker's networking is pluggable: every network has a driver. A fresh engine has three networks: "
         "bridge (driver bridge: the default bridge network, where `docker run` puts a container unless told "
         "otherwise), host (driver host: the container shares the host's own network stack, no isolation) and "

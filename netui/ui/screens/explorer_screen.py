@@ -153,6 +153,8 @@ class ExplorerScreen(ContainerActionsMixin, ComposeKeysMixin, Screen[None]):
         if container_id is not None and self.containers.select_key(container_id):
             self.detail_source = "containers"
             self._show_details()
+        # Once the panes have their new size (the tour's panel takes room), the rows are scrolled into view.
+        self.call_after_refresh(lambda: [t.move_cursor(row=t.cursor_row) for t in (self.networks, self.containers)])
 
     def action_tour(self) -> None:
         from netui.ui.screens.tour_screen import TourScreen

@@ -171,6 +171,8 @@ class TourScreen(ModalScreen[None]):
         net = find_network(snap, self.world, net_short) if net_short else None
         if net is None and c is not None and c.endpoints:
             net = snap.network_by_id.get(c.endpoints[0].network_id)
+        if c is not None and net is not None and c.endpoint_on(net.id) is None:
+            c = None  # not on that network (yet): its row is not in the network's containers pane
         key = (self.index, net.id if net else None, c.id if c else None, self.has_class("-map"))
         if key == self._highlighted or net is None:
             return
