@@ -42,7 +42,7 @@ def _port(value: str) -> int:
 def _prefix(value: str) -> str:
     import re
 
-    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,31}", value):
+    if value and not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,31}", value):  # (argparse checks the default "" too)
         raise argparse.ArgumentTypeError("a prefix is up to 32 lowercase letters, digits, - and _, starting with a letter or digit")
     return value
 

@@ -36,7 +36,7 @@ from netui.engine.container_specs import RemoveContainerSpec, StartSpec, Unpause
 from netui.engine.demo import COMPOSE_NAME, COMPOSE_SERVICES, DEMO_LABEL, FRONTEND_PORT, SERVE
 from netui.engine.image import LOCAL_IMAGE
 from netui.engine.model import BUILTIN_NETWORKS, Container, Network, Snapshot
-from netui.engine.probe_plan import EMBEDDED_DNS, OK, SKIPPED, ProbeResult, parse_nslookup
+from netui.engine.probe_plan import EMBEDDED_DNS, OK, SKIPPED, ProbeResult, dns_verdict, parse_nslookup
 from netui.engine.specs import ConnectSpec, NetworkSpec, RemoveSpec, RunSpec, command_text
 
 SLEEP = ("sleep", "86400")
@@ -174,6 +174,16 @@ class ResolverCheck:
 
 
 @dataclass(frozen=True)
+class EmbeddedDnsCheck:
+    """The container asks Docker's embedded DNS server (127.0.0.11, inside its own network
+    namespace) for a tour container's name: `resolves` says whether it should answer."""
+
+    source: str
+    target: str
+    resolves: bool
+
+
+@dataclass(frozen=True)
 class HostPortCheck:
     """The host connects to the port a tour container publishes."""
 
@@ -181,7 +191,7 @@ class HostPortCheck:
     port: int
 
 
-Check = ProbeCheck | ResolverCheck | HostPortCheck
+Check = ProbeCheck | ResolverCheck | EmbeddedDnsCheck | HostPortCheck
 
 
 @dataclass(frozen=True)
@@ -213,6 +223,7 @@ class Step:
     highlight: tuple[str, str] = ("", "")  # (network, container) short names
     commands: tuple[str, ...] = ()  # shown for a step that makes nothing (a read, a probe)
     cleanup: bool = False
+    map_focus: bool = True  # the map shows the highlighted network and its neighbours only
 
 
 STEPS: tuple[Step, ...] = (
@@ -222,7 +233,7 @@ STEPS: tuple[Step, ...] = (
         "bridge (driver bridge: the default bridge network, where `docker run` puts a container unless told "
         "otherwise), host (driver host: the container shares the host's own network stack, no isolation) and "
         "none (driver null: only a loopback interface).",
-        highlight=("bridge", ""), commands=("docker network ls",),
+        highlight=("bridge", ""), commands=("docker network ls",), map_focus=False,
     ),
     Step(
         "custom", "A user-defined bridge",
@@ -252,12 +263,14 @@ STEPS: tuple[Step, ...] = (
     Step(
         "default-bridge", "The default bridge: no names",
         "A container run without --network joins the default bridge network. Its containers reach each other "
-        "by IP address only: the default bridge has no embedded DNS (they use the host's resolvers, which know "
-        "no containers), so a name gets `bad address`. This is why the docs recommend user-defined networks.",
+        "by IP address only: there is no embedded DNS server on the default bridge (they ask the host's "
+        "resolvers, which know no containers), so `ping legacy2` gets `bad address`. This is why the docs "
+        "recommend user-defined networks.",
         makes=(ContainerRes("legacy", "bridge"), ContainerRes("legacy2", "bridge")),
         highlight=("bridge", "legacy"),
         commands=("docker exec {legacy} ping -c 3 {legacy2}",),
-        checks=(ResolverCheck("legacy", embedded=False),
+        checks=(EmbeddedDnsCheck("legacy", "legacy2", resolves=False),
+                ResolverCheck("legacy", embedded=False),
                 ProbeCheck("legacy", "legacy2", "by-ip-only",
                            why="the name legacy2 does not resolve from legacy; by IP address it answers")),
     ),
@@ -303,10 +316,10 @@ STEPS: tuple[Step, ...] = (
     Step(
         "isolation", "Network isolation",
         "Containers on different bridge networks cannot reach each other: Docker isolates the bridges from one "
-        "another. loner is alone on isolated_network: container1 cannot resolve its name, and even by IP "
-        "address its pings get no reply.",
+        "another. loner is alone on isolated_network: its name is not registered on container1's network, and "
+        "even by IP address container1's pings get no reply.",
         makes=(NetworkRes("isolated_network"), ContainerRes("loner", "isolated_network")),
-        needs=("containers",), highlight=("isolated_network", "loner"),
+        needs=("containers",), highlight=("isolated_network", "loner"), map_focus=False,
         checks=(ProbeCheck("container1", "loner", "isolated", why="no network in common: tested by IP to prove it"),),
     ),
     Step(
@@ -324,7 +337,7 @@ STEPS: tuple[Step, ...] = (
         "Everything the tour made carries the label {label}. Enter removes it: the compose project "
         "(compose down), the containers (docker rm -f), then the networks (docker network rm). "
         "`netui demo down` does the same from a shell.",
-        cleanup=True, highlight=("bridge", ""),
+        cleanup=True, highlight=("bridge", ""), map_focus=False,
     ),
 )
 STEP_BY_KEY = {s.key: s for s in STEPS}
@@ -541,6 +554,8 @@ def fingerprint(step: Step, snap: Snapshot, world: World) -> tuple[object, ...]:
             if not ch.literal_target:
                 refs.add(ch.target)
             refs.update(ch.addresses_of)
+        elif isinstance(ch, EmbeddedDnsCheck):
+            refs.update((ch.source, ch.target))
         else:
             refs.add(ch.container)
     out: list[object] = []
@@ -676,7 +691,8 @@ def _facts_app(snap: Snapshot, world: World) -> Iterable[Fact]:
     net = find_network(snap, world, "app_network")
     e = c.endpoint_on(net.id) if c and net else None
     if c is not None and e is not None and net is not None:
-        yield Fact("api" in e.names, f"its names on {net.name}: {', '.join(e.names) or 'none'}")
+        names = dict.fromkeys((c.name, *e.names))
+        yield Fact("api" in names, f"its names on {net.name}: {', '.join(names)}")
         yield Fact(not c.published_ports, "no port published: the host cannot reach it, containers on its network can"
                    if not c.published_ports else f"published: {', '.join(p.host_address for p in c.published_ports)}")
 
@@ -719,7 +735,7 @@ def _facts_aliases(snap: Snapshot, world: World) -> Iterable[Fact]:
 
 def _facts_cleanup(snap: Snapshot, world: World) -> Iterable[Fact]:
     left = leftovers(snap, world)
-    yield Fact(not left, "nothing of the tour is left" if not left else f"still there: {', '.join(left)}")
+    yield Fact(not left, "nothing of the tour is left" if not left else f"the tour's on the engine: {', '.join(left)}")
 
 
 _FACTS: dict[str, Callable[[Snapshot, World], Iterable[Fact]]] = {
@@ -836,6 +852,21 @@ def judge_resolver(check: ResolverCheck, world: World, resolv_conf: str, command
         text = (f"{name} asks {', '.join(servers)} (copied from the host), not Docker's embedded DNS server "
                 f"({EMBEDDED_DNS}): no container names there")
     return Outcome(embedded == check.embedded, text, commands=(command,))
+
+
+def judge_embedded_dns(check: EmbeddedDnsCheck, world: World, code: int, output: str, command: str) -> Outcome:
+    """What Docker's embedded DNS server answered for the name (or that none answered)."""
+    source, target = world.name(check.source), world.name(check.target)
+    status, summary = dns_verdict(code, output, target)
+    answered = status == OK
+    last = next((line.strip() for line in reversed(output.splitlines()) if line.strip()), f"exit {code}")
+    if answered:
+        text = f"{source} asks {EMBEDDED_DNS} for {target}: {summary}"
+    else:
+        text = f"{source} asks {EMBEDDED_DNS} for {target}: no answer, no embedded DNS server there"
+    if answered != check.resolves:
+        text += f"; expected: {'an answer' if check.resolves else 'none'}"
+    return Outcome(answered == check.resolves, text, (f"nslookup said: {last}",), (command,))
 
 
 def judge_host_port(result: ProbeResult) -> Outcome:

@@ -20,10 +20,12 @@ from netui.engine.client import Engine, EngineError, NotFound
 from netui.engine.compose_run import ComposeDownSpec, ComposeUpSpec, engine_env
 from netui.engine.image import LOCAL_IMAGE, ensure_local_image
 from netui.engine.model import Snapshot
+from netui.engine.probe_plan import EMBEDDED_DNS
 from netui.engine.probes import ProbeError, Prober, Runner
 from netui.engine.specs import ConnectSpec, RunSpec
 from netui.engine.tour import (
     COMPOSE_PROJECT_NAME,
+    EmbeddedDnsCheck,
     HostPortCheck,
     Outcome,
     ProbeCheck,
@@ -33,6 +35,7 @@ from netui.engine.tour import (
     World,
     find_container,
     judge,
+    judge_embedded_dns,
     judge_host_port,
     judge_resolver,
     probe_target,
@@ -152,19 +155,25 @@ def _one(prober: Prober, snap: Snapshot, world: World, check: object) -> Outcome
             return Outcome(False, f"{world.name(check.source)} is not there: nothing to probe from")
         result = prober.probe(snap, source, probe_target(check, world))
         return judge(check, result, snap, world)
-    if isinstance(check, ResolverCheck):
-        c = find_container(snap, world, check.container)
+    if isinstance(check, (ResolverCheck, EmbeddedDnsCheck)):
+        ref = check.container if isinstance(check, ResolverCheck) else check.source
+        c = find_container(snap, world, ref)
         if c is None or not c.running:
-            return Outcome(False, f"{world.name(check.container)} is not running: its resolver cannot be read")
+            return Outcome(False, f"{world.name(ref)} is not running: nothing can run in it")
         runner = Runner(prober.engine, c, prober.probe_image, prober.sidecars, allow_sidecar=prober.allow_sidecars)
-        argv = ["cat", "/etc/resolv.conf"]
+        # Only ever asked of 127.0.0.11, inside the container's own network namespace: on the
+        # default bridge nobody answers there, and nothing leaves the machine.
+        argv = (["cat", "/etc/resolv.conf"] if isinstance(check, ResolverCheck)
+                else ["nslookup", world.name(check.target), EMBEDDED_DNS])
         try:
-            code, text, method, _ = runner.run(argv, 3)
+            code, text, method, _ = runner.run(argv, 6)
         except ProbeError as exc:
-            return Outcome(False, f"could not read {c.name}'s /etc/resolv.conf: {exc}")
+            return Outcome(False, f"could not run {argv[0]} in {c.name}: {exc}")
         finally:
             runner.close()
         command = runner.equivalent(argv, method)
+        if isinstance(check, EmbeddedDnsCheck):
+            return judge_embedded_dns(check, world, code, text, command)
         if code != 0:
             return Outcome(False, f"{command} failed (exit {code})", commands=(command,))
         return judge_resolver(check, world, text, command)

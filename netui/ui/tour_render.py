@@ -41,7 +41,7 @@ def progress(runs: list[StepRun], ready: list[bool | None], index: int) -> Text:
     """One glyph per step: ✓ verified, ✗ failed, • there, · not yet; the current one underlined."""
     t = Text()
     for i, run in enumerate(runs):
-        if run.phase == DONE:
+        if run.phase == DONE and ready[i] is not False:
             glyph, style = "✓", "green"
         elif run.phase == FAILED:
             glyph, style = "✗", "red"
@@ -107,7 +107,7 @@ def status_line(step: Step, p: Plan, run: StepRun, mode: Mode, todo: tuple[Todo,
             return f"Enter runs {'this command' if len(p.todo) == 1 else f'these {len(p.todo)} commands'}{more}.", "bold"
         return f"Not there: {missing}.", "bold yellow"
     # Ready: everything the step needs is there.
-    prefix = "" if run.performed else "Already there. "
+    prefix = "Already there. " if step.makes and not run.performed else ""
     if step.checks:
         if not mode.probes:
             return prefix + "A recorded topology: no probes can run; the facts are from the recording.", "bold yellow"
@@ -153,8 +153,12 @@ def body(step: Step, world: World, p: Plan, run: StepRun, mode: Mode, facts: tup
         failed = line.startswith("not done")
         t.append(" ✗ " if failed else " ✓ ", style="red" if failed else "dim green")
         t.append(clean(line) + "\n", style="red" if failed else "dim")
+    neutral = step.cleanup and run.phase not in (DONE, WAITING)  # what is there, before cleaning up: no verdict
     for f in facts:
-        t.append(" ✓ " if f.ok else " ✗ ", style="green" if f.ok else "red")
+        if neutral:
+            t.append(" • ", style="dim")
+        else:
+            t.append(" ✓ " if f.ok else " ✗ ", style="green" if f.ok else "red")
         t.append(clean(f.text) + "\n")
     for o in run.outcomes:
         t.append(" ✓ " if o.ok else " ✗ ", style="bold green" if o.ok else "bold red")

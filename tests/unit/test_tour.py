@@ -19,6 +19,7 @@ from netui.engine.tour import (
     ComposeRes,
     ConnectRes,
     ContainerRes,
+    EmbeddedDnsCheck,
     NetworkRes,
     ProbeCheck,
     ResolverCheck,
@@ -29,6 +30,7 @@ from netui.engine.tour import (
     find_container,
     fingerprint,
     judge,
+    judge_embedded_dns,
     judge_resolver,
     leftovers,
     plan,
@@ -325,7 +327,7 @@ def test_judging_ping_by_name():
 
 
 def test_judging_the_default_bridge_name_fails_then_ip_answers():
-    check = STEP_BY_KEY["default-bridge"].checks[1]
+    check = STEP_BY_KEY["default-bridge"].checks[-1]
     snap = built("default-bridge").snapshot()
     shown = _result("legacy", "legacy2", Check("dns", FAIL, "legacy2 is not resolvable from legacy: they share only the default bridge"),
                     Check("icmp", OK, "3/3 replies"))
@@ -334,6 +336,20 @@ def test_judging_the_default_bridge_name_fails_then_ip_answers():
     # If the name did resolve there, the step's point would not hold: not ok.
     resolved = _result("legacy", "legacy2", Check("dns", OK, "legacy2 → 172.17.0.3"), Check("icmp", OK, "3/3 replies"))
     assert not judge(check, resolved, snap, DEMO).ok
+
+
+def test_judging_the_embedded_dns_server_asked_for_a_name():
+    none_there = STEP_BY_KEY["default-bridge"].checks[0]
+    assert isinstance(none_there, EmbeddedDnsCheck) and not none_there.resolves
+    cmd = "docker exec legacy nslookup legacy2 127.0.0.11"
+    o = judge_embedded_dns(none_there, DEMO, 1, ";; connection timed out; no servers could be reached\n\n", cmd)
+    assert o.ok and o.text == "legacy asks 127.0.0.11 for legacy2: no answer, no embedded DNS server there"
+    assert o.details == ("nslookup said: ;; connection timed out; no servers could be reached",) and o.commands == (cmd,)
+    answered = "Server:\t127.0.0.11\nAddress:\t127.0.0.11:53\n\nName:\tlegacy2\nAddress: 172.17.0.3\n"
+    o = judge_embedded_dns(none_there, DEMO, 0, answered, cmd)
+    assert not o.ok and "legacy2 → 172.17.0.3" in o.text and "expected: none" in o.text
+    assert judge_embedded_dns(EmbeddedDnsCheck("container1", "container2", resolves=True), DEMO, 0,
+                              answered.replace("legacy2", "container2"), cmd).ok
 
 
 def test_judging_isolation_and_a_leak():

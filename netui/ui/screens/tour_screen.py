@@ -147,6 +147,8 @@ class TourScreen(ModalScreen[None]):
         if step.cleanup:
             if run.phase == WAITING and not leftovers(snap, self.world):
                 run.phase = DONE
+                # The tour removed its world itself: every step starts afresh (not "changed outside").
+                self.runs = [r if i == self.index else StepRun() for i, r in enumerate(self.runs)]
             return
         if p.ready:
             run.was_ready = True
@@ -159,7 +161,7 @@ class TourScreen(ModalScreen[None]):
                 self._start_verify(self.index, snap, show=False)
         elif run.phase in (DONE, FAILED) or (run.phase == NEW and run.outcomes):
             # What was verified is gone or changed: the old results no longer hold.
-            run.phase, run.outcomes, run.measured_on = NEW, [], None
+            run.phase, run.outcomes, run.measured_on, run.lines = NEW, [], None, []
 
     # -- highlighting -----------------------------------------------------------------------
     def _highlight(self) -> None:
@@ -181,7 +183,10 @@ class TourScreen(ModalScreen[None]):
         if self.has_class("-map"):
             from netui.map.graph import container_key, network_key
 
-            self.query_one("#tour-map", TopologyMap).select(container_key(c.id) if c is not None else network_key(net.id))
+            topology = self.query_one("#tour-map", TopologyMap)
+            # The step's network and its neighbours only: a busy engine's other networks are not the lesson.
+            topology.set_focus(net.id if STEPS[self.index].map_focus else None)
+            topology.select(container_key(c.id) if c is not None else network_key(net.id))
 
     def _marks(self) -> list[tuple[str, str, str]]:
         return [o.mark for o in self.runs[self.index].outcomes if o.mark is not None]
