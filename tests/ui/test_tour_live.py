@@ -112,10 +112,12 @@ async def test_read_only_explains_and_checks_without_performing(engine, lab, ima
     async with app.run_test(size=(80, 24)) as pilot:
         tour = await open_tour(pilot, world)
         # Already there: said, and checked (probes run in read-only: they change nothing).
+        await go(pilot, tour, "containers")
+        await wait_for(pilot, lambda: "Already there. Verified in the topology ✓" in body(tour), what="step 3 already there")
         i = await go(pilot, tour, "by-name")
         await wait_for(pilot, lambda: tour.runs[i].phase in ("done", "failed"), timeout=STEP_TIMEOUT, what="the checks")
         assert tour.runs[i].phase == "done", body(tour)
-        assert "Already there. Verified on the engine ✓" in body(tour)
+        assert "Verified on the engine ✓" in body(tour)
         await wait_for(pilot, lambda: highlighted(app, world, "by-name"), what="the rows highlighted")
         # 80x24: the panel takes the bottom; the panes above it keep the highlighted rows in view.
         panel = tour.query_one("#tour-panel").region

@@ -435,3 +435,14 @@ def test_every_step_highlights_something_it_makes_or_uses(step):
     assert snap.network_by_name.get(DEMO.name(net)) is not None
     if ref:
         assert find_container(snap, DEMO, ref) is not None
+
+
+def test_the_tour_command_line():
+    from netui.cli import build_parser
+
+    args = build_parser().parse_args(["tour", "--prefix", "tour-", "--read-only"])
+    assert args.func.__name__ == "cmd_tour" and args.prefix == "tour-" and args.read_only
+    assert build_parser().parse_args(["tour"]).prefix == ""
+    for bad in ("Tour-", "-x", "a.b", "x" * 33):
+        with pytest.raises(SystemExit):
+            build_parser().parse_args(["tour", "--prefix", bad])
