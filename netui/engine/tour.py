@@ -383,9 +383,8 @@ def compose_down_spec(world: World, res: ComposeRes) -> ComposeDownSpec:
 
 
 def _not_ours(kind: str, name: str, world: World) -> str:
-    return (f"a {kind} named {name} is already on this engine and does not carry the label {world.label_text}: "
-            "it is not the tour's, and the tour never touches it. Remove or rename it, or run the tour "
-            "with other names (netui tour --prefix tour-)")
+    return (f"a {kind} named {name} is on this engine without the label {world.label_text}: not the tour's, and "
+            "the tour never touches it. Remove or rename it, or use other names: netui tour --prefix tour-")
 
 
 def _network_state(snap: Snapshot, world: World, res: NetworkRes) -> ResState:

@@ -94,7 +94,8 @@ def status_line(step: Step, p: Plan, run: StepRun, mode: Mode, todo: tuple[Todo,
             return f"Enter again (or y) removes these {len(todo)}; any other key keeps them.", "bold red"
         return f"Enter removes the {len(todo)} resources below (asks first).", "bold"
     if not p.ready:
-        missing = "; ".join(s.note for s in p.missing if s.note) or "not there yet"
+        notes = [s.note for s in p.missing if s.note]
+        missing = "; ".join(notes[:2]) + ("; …" if len(notes) > 2 else "") if notes else "not there yet"
         if not mode.writes:
             return f"{_read_only(mode)} Not there: {missing}. The commands above are what this step runs.", "bold yellow"
         if run.was_ready or run.performed:
@@ -121,14 +122,23 @@ def status_line(step: Step, p: Plan, run: StepRun, mode: Mode, todo: tuple[Todo,
     return prefix + "The topology does not show what it should: see below.", "bold red"
 
 
+def status(step: Step, p: Plan, run: StepRun, mode: Mode, todo: tuple[Todo, ...], confirming: bool,
+           facts: tuple[Fact, ...]) -> Text:
+    """The status line, shown above the step's text: where the step is, what Enter does."""
+    text, style = status_line(step, p, run, mode, todo, confirming, all(f.ok for f in facts))
+    t = Text("▶ ", style=style)
+    t.append(clean(text), style=style)
+    return t
+
+
 def _read_only(mode: Mode) -> str:
     if mode.replay:
         return "A recorded topology (--replay): nothing is performed."
     return "Read-only (--read-only): netui changes nothing."
 
 
-def body(step: Step, world: World, p: Plan, run: StepRun, mode: Mode, facts: tuple[Fact, ...],
-         todo: tuple[Todo, ...], confirming: bool) -> Text:
+def body(step: Step, world: World, p: Plan, run: StepRun, facts: tuple[Fact, ...], todo: tuple[Todo, ...]) -> Text:
+    """The concept, the commands, then what was done and verified."""
     t = Text()
     t.append(clean(concept(step, world)) + "\n\n")
     earlier = p.earlier_todo if not p.ready and not p.conflicts and not p.skipped else ()
@@ -145,10 +155,8 @@ def body(step: Step, world: World, p: Plan, run: StepRun, mode: Mode, facts: tup
             _command(t, cmd)
     for cmd in shown_commands(step, world):
         _command(t, cmd)
-    text, style = status_line(step, p, run, mode, todo, confirming, all(f.ok for f in facts))
-    t.append("\n▶ ", style=style)
-    t.append(clean(text), style=style)
-    t.append("\n")
+    if run.lines or facts or run.outcomes:
+        t.append("\n")
     for line in run.lines[-14:]:
         failed = line.startswith("not done")
         t.append(" ✗ " if failed else " ✓ ", style="red" if failed else "dim green")

@@ -49,7 +49,9 @@ async def go(pilot, tour: TourScreen, key: str) -> int:
 
 
 def body(tour: TourScreen) -> str:
-    return str(tour.query_one("#tour-body").render())
+    """The panel's text: the status line, then the step's text."""
+    return f'{tour.query_one("#tour-status").render()}\n{tour.query_one("#tour-body").render()}'
+
 
 
 def highlighted(app, world: World, key: str) -> bool:

@@ -53,7 +53,7 @@ def test_changed_outside_the_tour_and_what_stops_it():
     assert text == "Changed outside the tour: container2 is not there. Enter does it again."
     b = Builder()
     b.network("my_custom_network", label=None)
-    assert status("custom", b.snapshot()).startswith("Stopped: a network named my_custom_network is already on this engine")
+    assert status("custom", b.snapshot()).startswith("Stopped: a network named my_custom_network is on this engine without")
     no_compose = World(compose=None, compose_known=True)
     step = STEP_BY_KEY["compose"]
     snap = built("publish").snapshot()
@@ -72,14 +72,14 @@ def test_cleanup_asks_first():
 def test_the_body_shows_the_earlier_steps_commands_first_and_the_results():
     step = STEP_BY_KEY["containers"]
     snap = Builder().snapshot()
-    text = render.body(step, DEMO, plan(step, snap, DEMO), StepRun(), LIVE, (), (), False).plain
+    text = render.body(step, DEMO, plan(step, snap, DEMO), StepRun(), (), ()).plain
     first = text.index("First, from the earlier steps it needs:")
     assert first < text.index("$ docker network create --driver bridge --label netui.demo=1 my_custom_network") < text.index("Then:")
     assert text.index("Then:") < text.index("$ docker run -d --name container1 ")
     run = StepRun(phase=DONE, lines=["started container1 on my_custom_network", "not done: boom"],
                   outcomes=[Outcome(True, "container1 → container2: reachable by name", ("dns ok: x",), ("docker exec …",))])
-    text = render.body(step, DEMO, plan(step, built("containers").snapshot(), DEMO), run, LIVE,
-                       (Fact(True, "container1 runs"),), (), False).plain
+    text = render.body(step, DEMO, plan(step, built("containers").snapshot(), DEMO), run,
+                       (Fact(True, "container1 runs"),), ()).plain
     assert " ✓ started container1 on my_custom_network" in text and " ✗ not done: boom" in text
     assert " ✓ container1 runs" in text and " ✓ container1 → container2: reachable by name" in text and "$ docker exec …" in text
 

@@ -25,6 +25,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from netui.engine.model import Snapshot
@@ -47,6 +48,7 @@ from netui.ui.tour_render import BUSY, DONE, FAILED, NEW, PERFORMING, VERIFYING,
 from netui.ui.widgets.topology_map import TopologyMap
 
 WAIT_FOR_TOPOLOGY = 20.0  # seconds after performing before the tour stops waiting to see it
+SETTLE = 0.6  # seconds on a step before its checks start by themselves
 
 
 class TourScreen(ModalScreen[None]):
@@ -57,7 +59,7 @@ class TourScreen(ModalScreen[None]):
                 tooltip="perform the step (its docker commands), or check it again when it is there"),
         Binding("r", "check", "Check", tooltip="measure the step's checks on the engine again"),
         Binding("v", "toggle_map", "Map", tooltip="the topology map in place of the panes (v again: the panes)"),
-        Binding("home", "first", "First step", show=False, tooltip="back to the first step"),
+        Binding("home", "first", "First step", show=False, priority=True, tooltip="back to the first step"),
         Binding("y", "confirm", "Yes", show=False, tooltip="confirm cleaning up"),
         Binding("escape", "leave", "Leave", tooltip="leave the tour: what it made stays (netui demo down removes it)"),
     ]
@@ -71,11 +73,13 @@ class TourScreen(ModalScreen[None]):
         self.confirming = False
         self._highlighted: tuple[object, ...] | None = None
         self._wait_token = 0
+        self._settle: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield TopologyMap(id="tour-map")
         with Vertical(id="tour-panel"):
             yield Static(id="tour-title")
+            yield Static(id="tour-status")
             with VerticalScroll(id="tour-scroll"):
                 yield Static(id="tour-body")
         yield Footer()
@@ -129,7 +133,7 @@ class TourScreen(ModalScreen[None]):
         snap = self.snapshot
         if snap is None:
             title.update(render.title(step, self.index))
-            body.update(Text("Waiting for the engine…", style="dim"))
+            self.query_one("#tour-status", Static).update(Text("Waiting for the engine…", style="dim"))
             return
         p = plan(step, snap, self.world)
         fs = facts(step, snap, self.world)
@@ -137,7 +141,8 @@ class TourScreen(ModalScreen[None]):
         self._follow(step, run, p, fs, snap)
         ready = [None if s.cleanup else plan(s, snap, self.world).ready for s in STEPS]
         title.update(render.title(step, self.index, render.progress(self.runs, ready, self.index)))
-        body.update(render.body(step, self.world, p, run, self.mode, fs, todo, self.confirming))
+        self.query_one("#tour-status", Static).update(render.status(step, p, run, self.mode, todo, self.confirming, fs))
+        body.update(render.body(step, self.world, p, run, fs, todo))
         self._highlight()
         if scroll_home:
             self.query_one("#tour-scroll", VerticalScroll).scroll_home(animate=False)
@@ -158,6 +163,8 @@ class TourScreen(ModalScreen[None]):
                 if run.phase not in BUSY:
                     run.phase = DONE if all(f.ok for f in fs) else FAILED
             elif self.mode.probes and run.phase not in BUSY and run.measured_on != fingerprint(step, snap, self.world):
+                if self._settle is not None:
+                    return  # just arrived: checked once the presenter stays on the step
                 self._start_verify(self.index, snap, show=False)
         elif run.phase in (DONE, FAILED) or (run.phase == NEW and run.outcomes):
             # What was verified is gone or changed: the old results no longer hold.
@@ -205,8 +212,17 @@ class TourScreen(ModalScreen[None]):
             return
         self.index = index
         self._highlighted = None
+        # A step passed through on the way to another is not probed: its checks start once
+        # the tour rests on it a moment.
+        if self._settle is not None:
+            self._settle.stop()
+        self._settle = self.set_timer(SETTLE, self._settled)
         self._show(scroll_home=True)
         self._show_marks()
+
+    def _settled(self) -> None:
+        self._settle = None
+        self._show()
 
     def action_do(self) -> None:
         snap = self.snapshot
