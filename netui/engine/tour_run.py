@@ -131,7 +131,10 @@ def _compose(actions: Actions, world: World, spec: ComposeUpSpec | ComposeDownSp
     if isinstance(spec, ComposeUpSpec):
         _compose_check(actions.engine, spec.project, world.label)  # nobody else's project of that name
     write_compose_file(world, spec.file)
-    return actions.perform(dataclasses.replace(spec, env=engine_env(actions.engine)))
+    line = actions.perform(dataclasses.replace(spec, env=engine_env(actions.engine)))
+    if isinstance(spec, ComposeDownSpec):
+        Path(spec.file).unlink(missing_ok=True)  # written for the command shown; the project is gone now
+    return line
 
 
 # -- checks ------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ works whether or not the demo is up on this shared engine, and touches nothing e
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -24,8 +25,8 @@ pytestmark = pytest.mark.engine
 STEP_TIMEOUT = 60.0  # seconds for one step's writes and probes, on a busy shared engine
 
 
-def world_of(lab, label: str = TEST_LABEL) -> World:
-    return World(prefix=lab.prefix, label=label, frontend_port=None)
+def world_of(lab, tmp_path: Path, label: str = TEST_LABEL) -> World:
+    return World(prefix=lab.prefix, label=label, frontend_port=None, compose_dir=str(tmp_path))
 
 
 async def open_tour(pilot, world: World) -> TourScreen:
@@ -64,8 +65,8 @@ def highlighted(app, world: World, key: str) -> bool:
     return net is not None and ex.networks.current_key == net.id and (c is None or ex.containers.current_key == c.id)
 
 
-async def test_the_whole_tour_performed_and_verified_then_cleaned_up(engine, lab):
-    world = world_of(lab)
+async def test_the_whole_tour_performed_and_verified_then_cleaned_up(engine, lab, tmp_path):
+    world = world_of(lab, tmp_path)
     app = live_app()
     timings = []
     async with app.run_test(size=(160, 48)) as pilot:
@@ -98,6 +99,7 @@ async def test_the_whole_tour_performed_and_verified_then_cleaned_up(engine, lab
         assert f"docker rm -f {lab.prefix}container1" in log and f"docker network rm {lab.prefix}app_network" in log
         assert all(e.ok for e in app.action_log.entries), [e for e in app.action_log.entries if not e.ok]
         await wait_for(pilot, lambda: not leftovers(app.snapshot, world), timeout=15, what="nothing of the tour left")
+    assert not Path(world.compose_file("webapp")).exists()  # compose down took the file it wrote along
     # Nothing of it on the engine: by label and by name.
     left = [c["Names"] for c in engine.api.containers(all=True, filters={"name": [lab.prefix]})]
     left += [n["Name"] for n in engine.api.networks(filters={"name": [lab.prefix]})]
@@ -105,8 +107,8 @@ async def test_the_whole_tour_performed_and_verified_then_cleaned_up(engine, lab
     print("tour step timings: " + ", ".join(f"{k} {s:.1f}s" for k, s in timings))
 
 
-async def test_read_only_explains_and_checks_without_performing(engine, lab, image):
-    world = world_of(lab)
+async def test_read_only_explains_and_checks_without_performing(engine, lab, image, tmp_path):
+    world = world_of(lab, tmp_path)
     net = lab.network("my_custom_network")
     for short in ("container1", "container2"):
         lab.container(short, image, networks=[lab.name("my_custom_network")])
@@ -143,8 +145,8 @@ async def test_read_only_explains_and_checks_without_performing(engine, lab, ima
         assert net in {n["Id"] for n in engine.api.networks(filters={"name": [lab.prefix]})}
 
 
-async def test_a_container_removed_mid_tour_is_said_and_redone(engine, lab):
-    world = world_of(lab)
+async def test_a_container_removed_mid_tour_is_said_and_redone(engine, lab, tmp_path):
+    world = world_of(lab, tmp_path)
     app = live_app()
     async with app.run_test(size=(80, 24)) as pilot:
         tour = await open_tour(pilot, world)
@@ -178,9 +180,9 @@ async def test_a_container_removed_mid_tour_is_said_and_redone(engine, lab):
     assert labels == ["1", "1"]
 
 
-async def test_a_name_that_is_not_the_tours_stops_it_and_nothing_is_touched(engine, lab, image):
+async def test_a_name_that_is_not_the_tours_stops_it_and_nothing_is_touched(engine, lab, image, tmp_path):
     # The tour's world carries another label: what the lab made (netui.test) is not the tour's.
-    world = world_of(lab, label="netui.tour-other")
+    world = world_of(lab, tmp_path, label="netui.tour-other")
     theirs = lab.network("my_custom_network")
     app = live_app()
     async with app.run_test(size=(160, 48)) as pilot:
