@@ -97,7 +97,7 @@ def status_line(step: Step, p: Plan, run: StepRun, mode: Mode, todo: tuple[Todo,
         notes = [s.note for s in p.missing if s.note]
         missing = "; ".join(notes[:2]) + ("; …" if len(notes) > 2 else "") if notes else "not there yet"
         if not mode.writes:
-            return f"{_read_only(mode)} Not there: {missing}. The commands above are what this step runs.", "bold yellow"
+            return f"{_read_only(mode)} Not there: {missing}. The commands below are what this step runs.", "bold yellow"
         if run.was_ready or run.performed:
             return f"Changed outside the tour: {missing}. Enter does it again.", "bold red"
         if run.phase == FAILED and run.message:

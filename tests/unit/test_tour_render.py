@@ -39,7 +39,7 @@ def test_read_only_and_replay_explain_without_performing():
     clean = Builder().snapshot()
     text = status("custom", clean, mode=READ_ONLY)
     assert text.startswith("Read-only (--read-only): netui changes nothing.") and "my_custom_network is not there" in text
-    assert "The commands above are what this step runs." in text
+    assert "The commands below are what this step runs." in text
     assert status("custom", clean, mode=REPLAY).startswith("A recorded topology (--replay): nothing is performed.")
     assert status("by-name", built("by-name").snapshot(), mode=REPLAY).endswith("no probes can run; the facts are from the recording.")
     # Read-only still checks what is there (probes change nothing).
