@@ -44,6 +44,17 @@ COMPOSE_PROJECT_NAME = COMPOSE_NAME
 
 
 # -- where the tour builds -------------------------------------------------------------
+def _compose_dir() -> str:
+    """Where the compose file is written: one directory per user (another user's is not writable)."""
+    import getpass
+
+    try:
+        user = re.sub(r"[^A-Za-z0-9_.-]", "", getpass.getuser()) or "user"
+    except Exception:
+        user = "user"
+    return str(Path(tempfile.gettempdir()) / f"netui-tour-{user}")
+
+
 @dataclass(frozen=True)
 class World:
     """The tour's names and label. The default is the demo world's (label netui.demo=1,
@@ -57,7 +68,7 @@ class World:
     compose: tuple[str, ...] | None = None
     compose_version: str = ""
     compose_known: bool = False
-    compose_dir: str = field(default_factory=lambda: str(Path(tempfile.gettempdir()) / "netui-tour"))
+    compose_dir: str = field(default_factory=lambda: _compose_dir())
 
     def name(self, short: str) -> str:
         """The engine name of a tour resource (the builtin networks keep theirs)."""
