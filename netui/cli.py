@@ -1,4 +1,4 @@
-"""Command line: `netui` opens the explorer; `netui dump`, `netui map`, `netui doctor`, `netui demo`, `netui image`, `netui serve`.
+"""Command line: `netui` opens the explorer; `netui dump`, `netui map`, `netui doctor`, `netui demo`, `netui tour`, `netui image`, `netui serve`.
 
 Errors end in one line on stderr and a non-zero exit, never a traceback:
 1 for engine trouble, 2 for bad usage.
@@ -38,6 +38,14 @@ def _port(value: str) -> int:
     if not 0 <= v <= 65535:
         raise argparse.ArgumentTypeError("a port is 0 to 65535 (0 picks a free one)")
     return v
+
+
+def _prefix(value: str) -> str:
+    import re
+
+    if value and not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,31}", value):  # (argparse checks the default "" too)
+        raise argparse.ArgumentTypeError("a prefix is up to 32 lowercase letters, digits, - and _, starting with a letter or digit")
+    return value
 
 
 def _sessions(value: str) -> int:
@@ -137,6 +145,19 @@ def build_parser() -> argparse.ArgumentParser:
                      "environment, aliases, stale endpoints")
     doc.add_argument("--stats", action="store_true", help="print the time and API requests it took, on stderr")
     doc.set_defaults(func=cmd_doctor)
+    tour = sub.add_parser(
+        "tour", help="the guided tour of Docker networking, step by step on the demo world (T in the app)",
+        description="Open netui with the guided tour: the drivers, a user-defined network, ping by name, the default "
+        "bridge, publishing a port, connecting a container to a second network, a frontend/backend app, compose "
+        "networks, isolation, aliases. Each step is explained, performed (Enter) and verified on the engine; "
+        "everything it makes carries the label netui.demo=1 (`netui demo down` removes it). With --read-only it "
+        "explains and shows the commands without performing them.",
+    )
+    _engine_options(tour, sub=True, several=False)
+    _app_options(tour, sub=True)
+    tour.add_argument("--prefix", type=_prefix, default="", metavar="PREFIX",
+                      help="start every name the tour makes with PREFIX (when the demo's names are taken on this engine)")
+    tour.set_defaults(func=cmd_tour)
 
     img = sub.add_parser("image", help="build the local busybox image used by demos and probes (no registry needed)")
     _engine_options(img, sub=True, several=False)
@@ -442,13 +463,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return run_server(plan)
 
 
+def cmd_tour(args: argparse.Namespace) -> int:
+    from netui.engine.tour import World
+
+    args.tour = World(prefix=args.prefix)
+    return cmd_tui(args)
+
+
 def cmd_tui(args: argparse.Namespace) -> int:
     from netui.engine.source import EngineSource, ReplaySource, Source
     from netui.ui.app import NetuiApp
 
     sources: list[Source] = (list(ReplaySource.all(args.replay)) if args.replay
                              else [EngineSource(host, context=context, sweep=not args.read_only) for host, context in engine_targets(args)])
-    app = NetuiApp(sources, read_only=args.read_only, interval=args.interval, probe_image=args.probe_image)
+    app = NetuiApp(sources, read_only=args.read_only, interval=args.interval, probe_image=args.probe_image,
+                   tour=getattr(args, "tour", None))
     if args.theme:
         if args.theme not in app.available_themes:
             _err(f"unknown theme {args.theme!r}; choose from {', '.join(sorted(app.available_themes))}")

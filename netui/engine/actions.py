@@ -316,7 +316,7 @@ class Actions:
                 spec.image.strip(),
                 command=spec.parsed_command() or None,
                 name=spec.name.strip() or None,
-                labels={MANAGED_LABEL: "1"},
+                labels={**dict(spec.parsed_labels()), MANAGED_LABEL: "1"},
                 host_config=host_config,
                 networking_config=networking,
                 ports=ports,

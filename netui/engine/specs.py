@@ -199,6 +199,10 @@ class RunSpec:
     publish: str = ""  # [host_ip:]host_port:container_port[/proto]
     aliases: str = ""
     network_id: str = ""
+    labels: str = ""  # key=value, comma or newline separated (besides netui.managed=1)
+
+    def parsed_labels(self) -> tuple[tuple[str, str], ...]:
+        return parse_pairs(self.labels, "label", "labels", [])
 
     def parsed_command(self) -> list[str]:
         try:
@@ -234,7 +238,10 @@ class RunSpec:
                 argv += ["--network-alias", a]
         if self.publish.strip():
             argv += ["-p", self.publish.strip()]
-        argv += ["--label", f"{MANAGED_LABEL}=1", self.image or "IMAGE", *self.parsed_command()]
+        argv += ["--label", f"{MANAGED_LABEL}=1"]
+        for k, v in self.parsed_labels():
+            argv += ["--label", f"{k}={v}"]
+        argv += [self.image or "IMAGE", *self.parsed_command()]
         return argv
 
 

@@ -15,6 +15,7 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -40,6 +41,9 @@ from netui.ui.messages import (
 from netui.ui.paths import stylesheets
 from netui.ui.screens.explorer_screen import ExplorerScreen
 from netui.ui.toast import toast
+
+if TYPE_CHECKING:
+    from netui.engine.tour import World
 
 # Every action that changes the engine. --read-only (or a replay) disables all of them:
 # not bound, not shown, not in the palette, and refused if called anyway.
@@ -67,7 +71,7 @@ class NetuiApp(DoctorMixin, App[int]):
     ]
 
     def __init__(self, source: Source | Sequence[Source], *, read_only: bool = False, interval: float = 30.0,
-                 probe_image: str | None = None, theme: str | None = None) -> None:
+                 probe_image: str | None = None, theme: str | None = None, tour: World | None = None) -> None:
         super().__init__()
         sources = [source] if not isinstance(source, Sequence) else list(source)
         self.read_only = read_only
@@ -84,6 +88,10 @@ class NetuiApp(DoctorMixin, App[int]):
         self._probe_marks: list[tuple[str, str, str]] = []
         self._marks_topology: object = None
         self.init_doctor()
+        # The guided tour (T): where it builds, and the step it was left at. `netui tour` opens it at once.
+        self.tour_world = tour  # None: the demo world's names (netui.engine.tour.World())
+        self.tour_step = 0
+        self._start_tour = tour is not None
 
     # -- the active engine ------------------------------------------------------------------
     @property
@@ -160,6 +168,9 @@ class NetuiApp(DoctorMixin, App[int]):
         self._show_engines()
         for conn in self.connections:
             conn.start()
+        if self._start_tour:
+            self._start_tour = False
+            self.call_after_refresh(self.explorer.action_tour)
 
     def on_unmount(self) -> None:
         self._close_engines()

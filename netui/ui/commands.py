@@ -49,6 +49,7 @@ EXPLORER_COMMANDS = (
     ("Unpause container", "docker unpause", "unpause_container", "p in the containers pane"),
     ("Remove container", "docker rm, asking first and listing what it is attached to", "remove_container", "d in the containers pane"),
     ("Compose projects", "Services, their names on each network, projects that cannot reach each other", "compose_projects", "C"),
+    ("Guided tour", "Docker networking step by step on the demo world: explained, performed, verified", "tour", "T"),
 )
 PANES = ("networks", "containers", "ports", "details")
 

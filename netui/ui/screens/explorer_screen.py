@@ -50,6 +50,8 @@ class ExplorerScreen(ContainerActionsMixin, ComposeKeysMixin, Screen[None]):
         Binding("H", "probe_history", "Probes", show=False, tooltip="the probe history, with raw output"),
         Binding("C", "compose_projects", "Compose", show=False,
                 tooltip="compose projects: services, their names on each network, who cannot reach whom"),
+        Binding("T", "tour", "Tour", show=False,
+                tooltip="the guided tour of Docker networking, step by step on the demo world"),
         Binding("escape", "back", "Back", show=False, tooltip="go back a pane, or clear the filter"),
         Binding("tab", "focus_next", "Next pane", show=False, tooltip="next pane"),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False, tooltip="previous pane"),
@@ -174,6 +176,28 @@ class ExplorerScreen(ContainerActionsMixin, ComposeKeysMixin, Screen[None]):
 
     def action_problems(self) -> None:
         self.app.action_problems()  # type: ignore[attr-defined]
+
+    def highlight(self, network_id: str, container_id: str | None = None) -> None:
+        """Put the cursor on this network's row and, in its containers pane, on this
+        container's (the tour shows what a step is about). A filter hiding them is cleared."""
+        snap = self.snapshot
+        if snap is None or network_id not in snap.network_by_id:
+            return
+        if network_id not in self.networks.keys and self.query_text:
+            self.set_filter("")
+        if self.networks.select_key(network_id) and network_id != self.selected_network:
+            self._show_network(network_id, flash=False)
+        if container_id is not None and self.containers.select_key(container_id):
+            self.detail_source = "containers"
+            self._show_details()
+        # Once the panes have their new size (the tour's panel takes room), the rows are scrolled into view.
+        self.call_after_refresh(lambda: [t.move_cursor(row=t.cursor_row) for t in (self.networks, self.containers)])
+
+    def action_tour(self) -> None:
+        from netui.ui.screens.tour_screen import TourScreen
+
+        app = self.app
+        self.app.push_screen(TourScreen(app.tour_world, app.tour_step))  # type: ignore[attr-defined]
 
     def select_network_named(self, name: str) -> None:
         """Highlight this network once it shows up (it was just created)."""
