@@ -11,7 +11,11 @@ Nothing else on the engine is touched.
 
 from __future__ import annotations
 
+import faulthandler
 import os
+import signal
+import sys
+import threading
 import time
 import uuid
 
@@ -26,6 +30,35 @@ from netui.engine.image import LOCAL_IMAGE, ensure_local_image  # noqa: E402
 from netui.engine.workspace import Workspace, sweep_leftovers  # noqa: E402
 
 TEST_LABEL = "netui.test"
+# No test takes minutes: one that hangs is interrupted (its stack and every thread's are
+# printed, then Ctrl-C: teardown removes what it made and the run fails) instead of holding
+# CI until its limit; a minute later, if even that hangs, the process ends. NETUI_TEST_TIMEOUT=0
+# turns it off.
+TEST_TIMEOUT = float(os.environ.get("NETUI_TEST_TIMEOUT", "300"))
+
+
+def _interrupt_hung_test() -> None:
+    sys.stderr.write(f"\n[netui] a test ran over {TEST_TIMEOUT:.0f} s; its threads:\n")
+    faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+    os.kill(os.getpid(), signal.SIGINT)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    timer = None
+    if TEST_TIMEOUT > 0:
+        timer = threading.Timer(TEST_TIMEOUT, _interrupt_hung_test)
+        timer.daemon = True
+        timer.start()
+        faulthandler.dump_traceback_later(TEST_TIMEOUT + 60, exit=True)
+    try:
+        yield
+    finally:
+        if timer is not None:
+            timer.cancel()
+            faulthandler.cancel_dump_traceback_later()
+
+
 NOPING_IMAGE = "netui/busybox:noping"
 
 

@@ -173,9 +173,15 @@ class EventStream:
         self._known: dict[str, str] = {}
 
     def open(self) -> EventStream:
+        if self._closed.is_set():
+            return self  # closed for good: iterating it ends at once, nothing is opened again
         self._stream = self.engine.call(
             self.engine.api.events, decode=True, filters={"type": list(self.types)}
         )
+        if self._closed.is_set():  # closed while the request was on its way
+            stream, self._stream = self._stream, None
+            close_quietly(stream)
+            return self
         if self.poll_networks > 0 or self.ticker is not None:
             if self.poll_networks > 0:
                 try:
@@ -241,6 +247,8 @@ class EventStream:
             self._known = now
 
     def __iter__(self) -> Iterator[TopologyEvent]:
+        if self._closed.is_set():
+            return
         if self._stream is None:
             self.open()
         if self._queue is None:
