@@ -464,7 +464,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_tour(args: argparse.Namespace) -> int:
-    from netui.engine.tour import World
+    from netui.engine.tour_steps import World
 
     args.tour = World(prefix=args.prefix)
     return cmd_tui(args)

@@ -24,23 +24,8 @@ from netui.engine.model import Snapshot
 from netui.engine.probe_plan import EMBEDDED_DNS
 from netui.engine.probes import ProbeError, Prober, Runner
 from netui.engine.specs import ConnectSpec, RunSpec
-from netui.engine.tour import (
-    COMPOSE_PROJECT_NAME,
-    EmbeddedDnsCheck,
-    HostPortCheck,
-    Outcome,
-    ProbeCheck,
-    ResolverCheck,
-    Step,
-    Todo,
-    World,
-    find_container,
-    judge,
-    judge_embedded_dns,
-    judge_host_port,
-    judge_resolver,
-    probe_target,
-)
+from netui.engine.tour_checks import judge, judge_embedded_dns, judge_host_port, judge_resolver, probe_target
+from netui.engine.tour_steps import COMPOSE_PROJECT_NAME, EmbeddedDnsCheck, HostPortCheck, Outcome, ProbeCheck, ResolverCheck, Step, Todo, World, find_container
 
 PORT_TAKEN = ("port is already allocated", "address already in use")
 RETRY_PAUSE = 0.5  # seconds before a check that failed is tried again

@@ -43,7 +43,7 @@ from netui.ui.screens.explorer_screen import ExplorerScreen
 from netui.ui.toast import toast
 
 if TYPE_CHECKING:
-    from netui.engine.tour import World
+    from netui.engine.tour_steps import World
 
 # Every action that changes the engine. --read-only (or a replay) disables all of them:
 # not bound, not shown, not in the palette, and refused if called anyway.

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from rich.text import Text
 
-from netui.engine.tour import STEPS, Fact, Outcome, Plan, Step, Todo, World, concept, shown_commands
+from netui.engine.tour import Plan, concept, shown_commands
+from netui.engine.tour_steps import STEPS, Fact, Outcome, Step, Todo, World
 from netui.text import clean
 
 # A step's run: what the tour did and measured for it in this session.

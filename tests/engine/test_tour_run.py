@@ -11,8 +11,8 @@ import pytest
 from netui.engine.actions import Actions, Changed
 from netui.engine.container_specs import RemoveContainerSpec
 from netui.engine.specs import ConnectSpec, RunSpec
-from netui.engine.tour import Todo, World
 from netui.engine.tour_run import perform
+from netui.engine.tour_steps import Todo, World
 from tests.conftest import TEST_LABEL
 
 pytestmark = pytest.mark.engine

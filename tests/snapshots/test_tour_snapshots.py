@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from netui.engine.tour import World
+from netui.engine.tour_steps import World
 from tests.helpers import loaded, replay_app, wait_for
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]

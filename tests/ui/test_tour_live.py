@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from netui.engine.tour import STEP_BY_KEY, STEPS, World, find_container, find_network, leftovers
+from netui.engine.tour_steps import STEP_BY_KEY, STEPS, World, find_container, find_network, leftovers
 from netui.ui.screens.tour_screen import TourScreen
 from tests.conftest import TEST_LABEL
 from tests.helpers import live_app, loaded, screen_text, wait_for

@@ -5,7 +5,7 @@ place of the panes, and a replay explains without performing anything."""
 from __future__ import annotations
 
 from netui.engine.source import ReplaySource
-from netui.engine.tour import STEPS, World
+from netui.engine.tour_steps import STEPS, World
 from netui.map.graph import container_key
 from netui.ui.app import NetuiApp
 from netui.ui.screens.tour_screen import TourScreen

@@ -13,7 +13,9 @@ from netui.engine.container_specs import RemoveContainerSpec, StartSpec, Unpause
 from netui.engine.model import Container, Endpoint, IpamConfig, Network, Port, Snapshot
 from netui.engine.probe_plan import FAIL, OK, SKIPPED, Check, ProbeResult
 from netui.engine.specs import ConnectSpec, NetworkSpec, RemoveSpec, RunSpec
-from netui.engine.tour import (
+from netui.engine.tour import cleanup_todo, concept, fingerprint, plan, resources_for, shown_commands
+from netui.engine.tour_checks import facts, judge, judge_embedded_dns, judge_resolver, probe_target
+from netui.engine.tour_steps import (
     STEP_BY_KEY,
     STEPS,
     ComposeRes,
@@ -24,19 +26,8 @@ from netui.engine.tour import (
     ProbeCheck,
     ResolverCheck,
     World,
-    cleanup_todo,
-    concept,
-    facts,
     find_container,
-    fingerprint,
-    judge,
-    judge_embedded_dns,
-    judge_resolver,
     leftovers,
-    plan,
-    probe_target,
-    resources_for,
-    shown_commands,
 )
 
 DEMO = World(compose=("docker-compose",), compose_known=True)

@@ -3,7 +3,8 @@ commands shown (with what earlier steps must make first), the progress glyphs.""
 
 from __future__ import annotations
 
-from netui.engine.tour import STEP_BY_KEY, STEPS, Fact, Outcome, World, cleanup_todo, plan
+from netui.engine.tour import cleanup_todo, plan
+from netui.engine.tour_steps import STEP_BY_KEY, STEPS, Fact, Outcome, World
 from netui.ui import tour_render as render
 from netui.ui.tour_render import DONE, FAILED, VERIFYING, WAITING, Mode, StepRun
 from tests.unit.test_tour import Builder, built

@@ -29,19 +29,9 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from netui.engine.model import Snapshot
-from netui.engine.tour import (
-    STEPS,
-    Outcome,
-    Todo,
-    World,
-    cleanup_todo,
-    facts,
-    find_container,
-    find_network,
-    fingerprint,
-    leftovers,
-    plan,
-)
+from netui.engine.tour import cleanup_todo, fingerprint, plan
+from netui.engine.tour_checks import facts
+from netui.engine.tour_steps import STEPS, Outcome, Todo, World, find_container, find_network, leftovers
 from netui.ui import tour_render as render
 from netui.ui.toast import toast
 from netui.ui.tour_render import BUSY, DONE, FAILED, NEW, PERFORMING, VERIFYING, WAITING, Mode, StepRun
