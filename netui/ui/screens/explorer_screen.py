@@ -21,8 +21,10 @@ from textual.widgets import Footer
 
 from netui.engine.model import Container, Network, Port, Snapshot
 from netui.engine.query import Query, visible_extras, visible_members, visible_networks
-from netui.engine.swarm import TASK_ID_LABEL, ExtraRow
+from netui.engine.swarm import ExtraRow
 from netui.ui.container_keys import ComposeKeysMixin, ContainerActionsMixin
+from netui.ui.network_keys import NetworkKeysMixin
+from netui.ui.probe_keys import ProbeKeysMixin
 from netui.ui.toast import toast
 from netui.ui.widgets.containers_table import ContainersTable
 from netui.ui.widgets.details_pane import DetailsPane
@@ -33,11 +35,10 @@ from netui.ui.widgets.ports_table import PortsTable
 from netui.ui.widgets.status_bar import StatusBar
 
 DETAILS_DELAY = 0.03  # the details pane follows the cursor once it rests this long
-PENDING_FOR = 10.0  # seconds a switch of engine waits for the container it was for to be listed
 PANES = ("networks", "containers", "ports", "details")
 
 
-class ExplorerScreen(ContainerActionsMixin, ComposeKeysMixin, Screen[None]):
+class ExplorerScreen(NetworkKeysMixin, ProbeKeysMixin, ContainerActionsMixin, ComposeKeysMixin, Screen[None]):
     AUTO_FOCUS = "#networks"
     BINDINGS = [
         Binding("slash", "filter", "Filter", tooltip="filter by name, subnet, IP, MAC, alias or label"),
@@ -295,24 +296,6 @@ class ExplorerScreen(ContainerActionsMixin, ComposeKeysMixin, Screen[None]):
                 return c, p  # type: ignore[return-value]
         return None
 
-    def _select_pending_container(self) -> None:
-        """Highlight the container a switch of engine was for, once it is on screen."""
-        pending, snap = self._pending_container, self.snapshot
-        if pending is None or snap is None:
-            return
-        net_id, cid, task_id, until, left_at = pending
-        if time.monotonic() > until or self.networks.current_key not in (None, net_id, left_at):
-            self._pending_container = None  # too late, or the user went elsewhere
-            return
-        if self.networks.current_key != net_id and net_id in snap.network_by_id:
-            self._pending_container = (net_id, cid, task_id, until, net_id)
-            self.networks.select_key(net_id)
-            self._show_network(net_id, flash=False)
-        c = _task_container(snap, cid, task_id)
-        if c is not None and net_id == self.selected_network == self.networks.current_key and self.containers.select_key(c.id):
-            self._pending_container = None
-            self.action_focus_pane("containers")
-
     def on_keyed_table_current_changed(self, msg: KeyedTable.CurrentChanged) -> None:
         if msg.table is self.networks:
             if msg.key != self.networks.current_key:
@@ -420,170 +403,3 @@ class ExplorerScreen(ContainerActionsMixin, ComposeKeysMixin, Screen[None]):
         c = self.highlighted_container()
         select = container_key(c.id) if c is not None else (network_key(self.selected_network) if self.selected_network else None)
         self.app.push_screen(MapScreen(self.snapshot, status_line=self.status.status, select=select))
-
-    # -- dialogs ------------------------------------------------------------------------------
-    def action_create_network(self) -> None:
-        from netui.ui.screens.create_network_screen import CreateNetworkScreen
-
-        if self.snapshot is not None:
-            self.app.push_screen(CreateNetworkScreen(self.snapshot, self.snapshot.engine), self._after_create)
-
-    def _after_create(self, result: object) -> None:
-        name = getattr(result, "created_network", "")
-        if name:
-            self.select_network_named(name)
-
-    def action_connect_container(self) -> None:
-        from netui.ui.screens.connect_screen import ConnectScreen
-
-        net = self.current_network()
-        if net is None or self.snapshot is None:
-            return
-        if net.driver in ("host", "null"):
-            toast(self, f"Containers cannot be connected to the {net.name} network: run them with --network {net.name}", severity="error")
-            return
-        self.app.push_screen(ConnectScreen(self.snapshot, net))
-
-    def action_disconnect_container(self) -> None:
-        from netui.ui import dialogs
-        from netui.ui.screens.confirm_screen import ConfirmScreen
-
-        net = self.current_network()
-        c = self.snapshot.container_by_id.get(self.containers.current_key or "") if self.snapshot and net else None
-        if net is None or c is None or self.snapshot is None:
-            if net is not None:
-                toast(self, "Highlight a container in the containers pane first", severity="warning")
-            return
-        build = dialogs.disconnect(self.snapshot, net.id, c.id)
-        first = build(self.snapshot)
-        if first.gone:
-            toast(self, first.gone, title="Cannot disconnect", severity="error")
-            return
-        self.app.push_screen(ConfirmScreen(build, self.snapshot))
-
-    def action_remove_network(self) -> None:
-        from netui.ui import dialogs
-        from netui.ui.screens.confirm_screen import ConfirmScreen
-
-        net = self.current_network()
-        if net is None or self.snapshot is None:
-            return
-        build = dialogs.remove_network(self.snapshot, net.id)
-        if isinstance(build, str):
-            toast(self, build, title="Protected network", severity="error", timeout=8)
-            return
-        self.app.push_screen(ConfirmScreen(build, self.snapshot))
-
-    def action_prune_networks(self) -> None:
-        from netui.ui import dialogs
-        from netui.ui.screens.confirm_screen import ConfirmScreen
-
-        if self.snapshot is None:
-            return
-        build = dialogs.prune(self.snapshot, self.query_text)
-        if isinstance(build, str):
-            toast(self, build)
-            return
-        self.app.push_screen(ConfirmScreen(build, self.snapshot))
-
-    def action_run_container(self) -> None:
-        from netui.ui.screens.run_container_screen import RunContainerScreen
-
-        net = self.current_network()
-        if net is not None and self.snapshot is not None:
-            self.app.push_screen(RunContainerScreen(self.snapshot, net, self.app.probe_image_name))  # type: ignore[attr-defined]
-
-    # -- probes --------------------------------------------------------------------------------
-    def _can_probe(self) -> bool:
-        why = self.app.probe_unavailable()  # type: ignore[attr-defined]
-        if why:
-            toast(self, why, severity="warning")
-        return not why and self.snapshot is not None
-
-    def action_probe_container(self) -> None:
-        from netui.ui.screens.probe_screen import ProbeScreen
-
-        if not self._can_probe() or self.snapshot is None:
-            return
-        key = self.containers.current_key or ""
-        c = self.snapshot.container_by_id.get(key[3:] if key.startswith("gw:") else key)
-        if c is None:
-            extra = self.highlighted_extra()
-            if extra is not None and extra.kind.startswith("remote"):
-                self._probe_on_its_node(extra)
-                return
-            if extra is not None and extra.kind == "local-task":
-                toast(self, f"{extra.name} has no container on this node yet ({extra.state or '?'}): wait for it to run",
-                      severity="warning")
-                return
-            toast(self, "Highlight a container in the containers pane first", severity="warning")
-            return
-        if c.state == "paused":
-            toast(self, f"{c.name} is paused: unpause it to probe from it (docker unpause {c.name})", severity="warning")
-            return
-        if not c.running and c.mode != "none":
-            toast(self, f"{c.name} is {c.state or 'not running'}: start it to probe from it", severity="warning")
-            return
-        self.app.push_screen(ProbeScreen(self.snapshot, c))
-
-    def _probe_on_its_node(self, row: ExtraRow) -> None:
-        """A task on another node: its container is reached only through that node's engine.
-        When netui watches that engine too, switch to it with the container highlighted."""
-        app = self.app
-        addr = row.task.node_addr if row.task is not None else ""
-        net_id = self.selected_network or ""
-        for conn in app.connections:  # type: ignore[attr-defined]
-            sw = conn.snapshot.swarm if conn.snapshot is not None else None
-            if conn is app.connection or sw is None or not addr or sw.node_addr != addr:  # type: ignore[attr-defined]
-                continue
-            app.switch_to(conn.index)  # type: ignore[attr-defined]
-            snap = conn.snapshot
-            task_id = row.task.task_id if row.task is not None else ""
-            found = _task_container(snap, row.container_id, task_id) is not None
-            # Once the network and the container are listed there (that node may not have read
-            # them yet) and shown (the table announces it), highlight the container.
-            self._pending_container = (net_id, row.container_id, task_id, time.monotonic() + PENDING_FOR,
-                                       self.networks.current_key)
-            self._select_pending_container()
-            toast(self, f"Switched to {row.node}, where {row.name} runs: " + ("t probes from it" if found else
-                        "its container is highlighted once this node lists it; t then probes from it"), timeout=6)
-            return
-        toast(self, f"{row.name} runs on {row.node}{f' ({addr})' if addr else ''}: a probe runs inside its container, which only "
-                    f"that node's engine reaches. Watch it too (netui --host <this engine> --host <{row.node}'s engine>), "
-                    "then e switches to it", severity="warning", timeout=10)
-
-    def action_probe_port(self) -> None:
-        if not self._can_probe() or self.snapshot is None:
-            return
-        found = self.current_port()
-        if found is None:
-            toast(self, "Highlight a published port first", severity="warning")
-            return
-        self.ports.check(self.app.prober, self.snapshot, *found)  # type: ignore[attr-defined]
-
-    def action_matrix(self) -> None:
-        from netui.ui.screens.matrix_screen import MatrixScreen
-
-        net = self.current_network() if self._can_probe() else None
-        if net is not None and self.snapshot is not None:
-            self.app.push_screen(MatrixScreen(self.snapshot, net))
-
-    def action_probe_history(self) -> None:
-        from netui.ui.screens.probe_history_screen import ProbeHistoryScreen
-
-        prober = self.app.prober  # type: ignore[attr-defined]
-        self.app.push_screen(ProbeHistoryScreen(prober.history if prober else []))
-
-    def action_show_log(self) -> None:
-        from netui.ui.screens.action_log_screen import ActionLogScreen
-
-        self.app.push_screen(ActionLogScreen(self.app.action_log))  # type: ignore[attr-defined]
-
-
-def _task_container(snap: Snapshot, container_id: str, task_id: str) -> Container | None:
-    """A task's container on this engine: by id, or by its task label (a manager learns the
-    container's id only once the node running it has reported it)."""
-    c = snap.container_by_id.get(container_id) if container_id else None
-    if c is None and task_id:
-        c = next((x for x in snap.containers if x.label(TASK_ID_LABEL) == task_id), None)
-    return c
