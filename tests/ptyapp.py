@@ -10,6 +10,7 @@ import fcntl
 import os
 import pty
 import re
+import select
 import signal
 import struct
 import subprocess
@@ -50,11 +51,17 @@ class PtyApp:
         self.total = 0
         self.last = time.perf_counter()
         self.cond = threading.Condition()
-        threading.Thread(target=self._drain, daemon=True).start()
+        self._hanging_up = threading.Event()
+        self._drainer = threading.Thread(target=self._drain, daemon=True)
+        self._drainer.start()
 
     def _drain(self) -> None:
-        while True:
+        while not self._hanging_up.is_set():
             try:
+                # Never blocked in read: a read in flight keeps the pty open even after
+                # os.close (hang_up would then close nothing).
+                if not select.select([self.master], [], [], 0.1)[0]:
+                    continue
                 data = os.read(self.master, 65536)
             except OSError:
                 return
@@ -120,6 +127,12 @@ class PtyApp:
             if idle >= quiet:
                 return
             time.sleep(quiet / 4)
+
+    def hang_up(self) -> None:
+        """Close the terminal's side, as a terminal window closing does."""
+        self._hanging_up.set()
+        self._drainer.join(5)
+        os.close(self.master)
 
     def stop(self) -> None:
         try:

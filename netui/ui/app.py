@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -92,6 +93,7 @@ class NetuiApp(DoctorMixin, App[int]):
         self.tour_world = tour  # None: the demo world's names (netui.engine.tour.World())
         self.tour_step = 0
         self._start_tour = tour is not None
+        self._hangup_lock = threading.Lock()  # the terminal went away: netui ends once
 
     # -- the active engine ------------------------------------------------------------------
     @property
@@ -153,12 +155,23 @@ class NetuiApp(DoctorMixin, App[int]):
         except (OSError, ValueError):
             fd = -1
         if fd >= 0 and os.isatty(fd):  # only on a terminal (not under Pilot, nor in a browser session)
-            self.set_interval(1.0, lambda: None if os.isatty(fd) else self._hung_up())
+            # A thread of its own, not a Textual timer: once the terminal is gone, Textual may
+            # have begun to exit, and its timers no longer fire while its shutdown waits on
+            # the closed terminal.
+            def watch() -> None:
+                while os.isatty(fd):
+                    time.sleep(1.0)
+                self._hung_up()
+
+            threading.Thread(target=watch, name="netui-tty-watch", daemon=True).start()
 
     def _hung_up(self) -> None:
         """The terminal is gone: remove probe containers, then end at once. Not through
         Textual's shutdown: it restores the terminal, and its writer thread, writing to a
-        closed tty, would hold the exit forever."""
+        closed tty, would hold the exit forever. Called from the event loop (SIGHUP) or the
+        watching thread, whichever is first."""
+        if not self._hangup_lock.acquire(blocking=False):
+            return  # the other one is ending netui already
         self._close_engines()
         os._exit(129)  # 128 + SIGHUP, as a shell reports it
 

@@ -242,7 +242,7 @@ def test_netui_ends_when_its_terminal_goes_away(engine, controlling):
     app = PtyApp([], cols=100, rows=30, ctty=controlling)
     try:
         app.wait_output(0, 60, needle=b"live")
-        os.close(app.master)
+        app.hang_up()
         app.proc.wait(10)  # raises if it lingers
         assert app.proc.returncode is not None
     finally:
