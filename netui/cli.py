@@ -122,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--width", type=int, default=None, metavar="COLS",
                    help="width of the text/svg picture (default: the terminal's, or 160 when piped)")
     m.add_argument("--full", action="store_true", help="show every network's containers even on a large engine")
+    m.add_argument("--replay", default=argparse.SUPPRESS, metavar="FILE", help="draw a topology saved with `netui dump --json`")
     m.set_defaults(func=cmd_map)
 
     demo = sub.add_parser("demo", help="build or remove the demo world (labelled netui.demo)")

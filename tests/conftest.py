@@ -148,8 +148,8 @@ def pytest_collection_modifyitems(config, items):
         parts = item.path.relative_to(config.rootpath / "tests").parts
         if parts and parts[0] in FOLDER_MARKERS:
             item.add_marker(getattr(pytest.mark, FOLDER_MARKERS[parts[0]]))
-        if "engine" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.engine)
+        if "engine" in getattr(item, "fixturenames", ()) or (parts and parts[0] in ("swarm", "remote")):
+            item.add_marker(pytest.mark.engine)  # swarm and remote start engines of their own
         if "swarm" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.swarm)
         if "remote_engines" in getattr(item, "fixturenames", ()):

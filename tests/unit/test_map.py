@@ -452,3 +452,16 @@ def test_any_topology_is_laid_out_whole_and_exports_stay_valid(snap, width):
     collapsed = layout(g, width, Options(auto_collapse=0))
     assert {n.key for n in g.networks} <= set(collapsed.rects)
     assert not _overlaps(collapsed.rects)
+
+
+def test_netui_map_draws_a_replay_given_after_the_command_or_before_it(capsys):
+    """`netui map --replay FILE` and `netui --replay FILE map` draw the same recording."""
+    from netui.cli import main
+
+    data = str(Path(__file__).resolve().parents[1] / "data" / "topology.json")
+    assert main(["map", "--replay", data, "--width", "100"]) == 0
+    after = capsys.readouterr().out
+    assert main(["--replay", data, "map", "--width", "100"]) == 0
+    assert capsys.readouterr().out == after and "app_network" in after
+    assert main(["map", "--replay", data + ".missing"]) == 1
+    assert "cannot read" in capsys.readouterr().err
