@@ -223,6 +223,18 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     situation: str = ""  # see ProbeResult.situation
     skip_tcp: str = ""  # why no TCP connect is tried, when none is
+    dns_server: str = EMBEDDED_DNS  # who is asked for `resolve`: Docker's embedded DNS, or Podman's (below)
+
+
+def dns_server_for(snap: Snapshot, networks: list[Network]) -> str:
+    """The server that resolves container names on the first of `networks`: Docker's
+    embedded DNS at 127.0.0.11 in every container; Podman's aardvark-dns answers at the
+    network's gateway instead (127.0.0.11 refuses there)."""
+    if snap.engine is not None and snap.engine.is_podman:
+        for n in networks:
+            if n.gateways:
+                return n.gateways[0]
+    return EMBEDDED_DNS
 
 
 def names_of(snap: Snapshot, c: Container, network: Network) -> set[str]:
@@ -265,6 +277,7 @@ def plan_probe(snap: Snapshot, source: Container, target: Target) -> Plan:
                                  "and netui does not ask the host's resolvers")
             elif dns_nets:
                 plan.resolve = name  # not a container netui knows: ask the embedded DNS (it may forward it)
+                plan.dns_server = dns_server_for(snap, dns_nets)
             else:
                 plan.dns_note = (f"{source.name} is only on the default bridge (or host/none): it has no embedded DNS, "
                                  "and netui does not ask outside resolvers")
@@ -315,6 +328,7 @@ def plan_probe(snap: Snapshot, source: Container, target: Target) -> Plan:
                 plan.notes.append(HOST_NET_NOTE.format(source=source.name))
             elif shared_dns:
                 plan.resolve = name
+                plan.dns_server = dns_server_for(snap, shared_dns)
             elif shared:
                 plan.address = address_of(snap, c, shared[0])
                 n = shared[0]

@@ -345,7 +345,7 @@ class Prober:
             if "dns" in wanted:
                 if plan.resolve:
                     name = plan.resolve
-                    argv = ["nslookup", name, EMBEDDED_DNS]
+                    argv = ["nslookup", name, plan.dns_server]
                     c = self._run_check(runner, "dns", argv, 6, lambda code, out: dns_verdict(code, out, name))
                     emit(c)
                     if c.status == OK:
@@ -356,7 +356,7 @@ class Prober:
                     emit(Check("dns", status, plan.dns_note or "nothing to resolve", method="-"))
             elif plan.resolve and not addresses:
                 # No DNS check asked for, but ICMP/TCP need an address.
-                code, out, _, _ = runner.run(["nslookup", plan.resolve, EMBEDDED_DNS], 6)
+                code, out, _, _ = runner.run(["nslookup", plan.resolve, plan.dns_server], 6)
                 addresses = parse_nslookup(out) if code == 0 else []
             address = pick(addresses)
             if "icmp" in wanted:

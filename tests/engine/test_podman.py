@@ -225,6 +225,29 @@ def test_probe_tools_inside_a_podman_container(podman, plab):
     assert f"nameserver {gateway}" in out and "search dns.podman" in out
 
 
+def test_netui_probes_by_name_on_podman_ask_the_networks_dns(podman, plab):
+    """netui's own probe on Podman: the name is asked of the network's aardvark-dns (its
+    gateway), not of 127.0.0.11 (which refuses there and made "reachable" read "no such
+    name"); TCP reaches the target, and ping's refusal (no NET_RAW) is not called a loss."""
+    from netui.engine.probe_plan import OK
+    from netui.engine.probes import Prober
+
+    plab.network("byname")
+    gateway = podman.api.inspect_network(plab.name("byname"))["IPAM"]["Config"][0]["Gateway"]
+    plab.container("web", LOCAL_IMAGE, ["httpd", "-f", "-p", "80"], networks=[plab.name("byname")])
+    plab.container("cli", LOCAL_IMAGE, networks=[plab.name("byname")])
+    reader = TopologyReader(podman)
+
+    def probed():
+        snap = reader.read()
+        r = Prober(podman, allow_sidecars=False).probe(snap, snap.container_by_name[plab.name("cli")], f"{plab.name('web')}:80")
+        return r if {c.kind: c.status for c in r.checks}.get("tcp") == OK else None
+
+    result = wait_until(probed, timeout=20, what="the probe's TCP check")
+    dns = next(c for c in result.checks if c.kind == "dns")
+    assert dns.status == OK and dns.command.endswith(f"nslookup {plab.name('web')} {gateway}"), dns
+
+
 def test_remove_network_by_id_ignores_users(podman, plab):
     """Podman 4.3's compat DELETE /networks/{id} checks for users by *name* only: by name
     it refuses a network in use, by id it removes it under its containers (shown with a
