@@ -100,6 +100,7 @@ class FakeSource:
 
     live = True
     writable = True
+    engine = None
 
     def __init__(self, snapshot: Snapshot | None = None, *, probes: bool = False) -> None:
         self.snapshot = replace(snapshot or recorded(), engine=ENGINE)

@@ -35,6 +35,9 @@ class Source(Protocol):
     writable: bool  # whether actions can change anything
 
     @property
+    def engine(self) -> Engine | None: ...  # the live engine (logs, a shell); None for a recording
+
+    @property
     def description(self) -> str: ...
     def connect(self) -> EngineInfo: ...
     def read_lists(self, changed: Iterable[str] | None = None, base: Snapshot | None = None) -> tuple[Snapshot, tuple[str, ...]]: ...
@@ -154,6 +157,7 @@ class ReplaySource:
 
     live = False
     writable = False
+    engine: Engine | None = None
 
     def __init__(self, path: str | Path, data: Any = None) -> None:
         self.path = Path(path)

@@ -158,12 +158,12 @@ class NetuiApp(DoctorMixin, App[int]):
             # A thread of its own, not a Textual timer: once the terminal is gone, Textual may
             # have begun to exit, and its timers no longer fire while its shutdown waits on
             # the closed terminal.
-            def watch() -> None:
+            def poll_tty() -> None:
                 while os.isatty(fd):
                     time.sleep(1.0)
                 self._hung_up()
 
-            threading.Thread(target=watch, name="netui-tty-watch", daemon=True).start()
+            threading.Thread(target=poll_tty, name="netui-tty-watch", daemon=True).start()
 
     def _hung_up(self) -> None:
         """The terminal is gone: remove probe containers, then end at once. Not through

@@ -139,7 +139,7 @@ class ContainerActionsMixin:
         from netui.ui.screens.logs_screen import LogsScreen
 
         c = self.action_target()
-        engine = getattr(self.app.source, "engine", None)  # type: ignore[attr-defined]
+        engine = self.app.source.engine  # type: ignore[attr-defined]
         if c is None or self.snapshot is None:  # type: ignore[attr-defined]
             return
         if engine is None:
@@ -154,7 +154,7 @@ class ContainerActionsMixin:
         c = self.action_target()
         if c is None:
             return
-        if getattr(self.app.source, "engine", None) is None:  # type: ignore[attr-defined]
+        if self.app.source.engine is None:  # type: ignore[attr-defined]
             toast(self.screen_node, "A shell needs a live engine", severity="warning")
             return
         why = not_possible(c)

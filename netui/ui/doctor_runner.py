@@ -76,7 +76,7 @@ class DoctorMixin:
             cached = self._host_net
         if cached is not None and cached[1] == key and time.monotonic() - cached[0] < HOST_ROUTES_TTL:
             return cached[2]
-        live = getattr(self.source, "live", False)  # type: ignore[attr-defined]
+        live = self.source.live  # type: ignore[attr-defined]
         host = read_host_networking(info) if live and info.host else HostNetworking(False, "not a live engine")
         with self._doctor_lock:
             self._host_net = (time.monotonic(), key, host)
