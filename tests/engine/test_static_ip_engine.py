@@ -86,11 +86,17 @@ async def test_the_connect_form_warns_where_the_engine_may_refuse(engine, lab):
         before = len(app.action_log.entries)
         await pilot.press("ctrl+s")
         # The refusal, in plain words, is what the form is handed (engine_refused) and what the log keeps.
-        # (Read from the log: on a busy engine the next live update may clear the form's error line
-        # before the screen is read; that is issue 9 item 10, not this item.)
         await wait_for(pilot, lambda: len(app.action_log.entries) > before, timeout=15, what="the connect attempt")
         entry = app.action_log.entries[-1]
         assert not entry.ok and entry.result.startswith("this network's subnet was chosen by the engine"), entry.result
         assert "user configured subnets" in entry.result  # the engine's own words kept
         await wait_for(pilot, lambda: not app.screen.busy, timeout=15, what="the form to get the answer")
         assert isinstance(app.screen, ConnectScreen)
+        await wait_for(pilot, lambda: "The engine refused" in screen_text(app), what="the refusal in the form")
+        # Someone else changes the engine meanwhile (issue 9 item 10): the refusal stays on screen.
+        lab.container("outsider", lab.image, networks=[lab.name("chosen")])
+        await wait_for(pilot, lambda: lab.name("outsider") in app.snapshot.container_by_name, timeout=15,
+                       what="the outside change, applied")
+        await pilot.pause(0.2)
+        assert "The engine refused" in screen_text(app)
+        assert "user configured subnets" in screen_text(app).replace("\n", " ")
