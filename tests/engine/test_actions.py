@@ -55,3 +55,4 @@ def test_remove_of_an_empty_network_refuses_once_a_container_was_created_on_it(e
     with pytest.raises(Changed):
         Actions(engine).perform(confirmed)
     assert names(engine, lab.prefix) == {lab.name("rm-empty")}
+

@@ -135,3 +135,31 @@ async def test_removal_confirmation_follows_a_container_created_meanwhile(engine
         assert app.focused is app.screen.query_one("#cancel")
         await pilot.press("escape")
     assert lab.name("rmlive") in {n["Name"] for n in engine.api.networks()}
+
+
+def test_a_network_removed_and_recreated_under_its_dialogs_is_not_the_one_confirmed(engine, lab):
+    """Issue 9 item 18: a network removed and created again with the same name while a
+    dialog was open on it. The dialog and the form say so, and a confirmed removal or
+    connect refuses (the new network is not the one the user confirmed)."""
+    from netui.engine.actions import Actions
+    from netui.engine.client import NotFound
+    from netui.engine.specs import ConnectSpec, RemoveSpec, blocking
+    from netui.engine.topology import TopologyReader
+    from netui.engine.validation import validate_connect
+    from netui.ui import dialogs
+
+    old = lab.network("again")
+    lab.container("joiner", lab.image)
+    reader = TopologyReader(engine)
+    build = dialogs.remove_network(reader.read(), old)
+    assert not isinstance(build, str)
+    engine.api.remove_network(old)
+    new = lab.network("again")
+    snap = reader.read()
+    assert new != old and snap.network_by_name[lab.name("again")].id == new
+    assert "was removed and re-created while this dialog was open" in build(snap).gone
+    errors = blocking(validate_connect(ConnectSpec(lab.name("again"), network_id=old, container=lab.name("joiner")), snap))
+    assert any("was removed and re-created since this form opened" in e.message for e in errors), errors
+    with pytest.raises(NotFound):  # by its id: the network confirmed is gone, the new one is not it
+        Actions(engine).perform(RemoveSpec(lab.name("again"), network_id=old))
+    assert engine.api.inspect_network(new)["Name"] == lab.name("again")  # the new one is still there
