@@ -94,11 +94,16 @@ def container_action(snapshot: Snapshot, kind: type[ContainerSpec], container_id
     state_at_open = first.state if first else ""
     title = TITLES.get(kind, f"docker {kind.VERB}")
 
+    last_name = [name_at_open]  # the name it had when last seen (it may be renamed, then removed)
+
     def build(snap: Snapshot) -> Confirmation:
         c = snap.container_by_id.get(container_id)
         if c is None:
-            again = " (a container of that name exists now: it is another one)" if name_at_open in snap.container_by_name else ""
-            return Confirmation(title, Text(""), gone=f"container {clean(name_at_open)} was removed while this dialog was open{again}")
+            name = last_name[0]
+            again = " (a container of that name exists now: it is another one)" if name in snap.container_by_name else ""
+            was = f" (it was {clean(name_at_open)} when this dialog opened)" if name != name_at_open else ""
+            return Confirmation(title, Text(""), gone=f"container {clean(name)} was removed while this dialog was open{was}{again}")
+        last_name[0] = c.name
         spec = spec_for(kind, c, snap)
         why = spec.problem(c)
         notes = []

@@ -155,7 +155,8 @@ def prune(snapshot: Snapshot, query: Query) -> Builder | str:
         changed = "; ".join(notes)
         if not now:
             return Confirmation(title, Text(""), gone="none of these networks is unused any more: nothing to prune", changed=changed)
-        body = Text(f"These {_plural(len(now), 'user network')}{scope} have no container (running or stopped) and would go:\n\n")
+        lead = (f"This user network{scope} has" if len(now) == 1 else f"These {_plural(len(now), 'user network')}{scope} have")
+        body = Text(f"{lead} no container (running or stopped) and would go:\n\n")
         for n in now:
             body.append(f"  • {clean(n.name)}", style="bold")
             body.append(f"  {clean(n.driver)}  {clean(', '.join(n.subnets))}\n", style="dim")

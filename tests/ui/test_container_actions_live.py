@@ -94,10 +94,19 @@ async def test_container_removed_while_its_confirmation_is_open(engine, lab):
         await on_container(pilot, nid, cid)
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        engine.api.remove_container(cid, force=True)  # from another terminal
+        engine.api.rename(cid, lab.name("doomed-renamed"))  # from another terminal: renamed, then removed
+        await wait_for(pilot, lambda: "renamed from" in screen_text(app), timeout=10, what="the rename, followed")
+        engine.api.remove_container(cid, force=True)
         await wait_for(pilot, lambda: "was removed while this dialog was open" in screen_text(app), timeout=10,
                        what="the dialog to follow")
         assert app.screen.current.choice is None
+        text = screen_text(app)
+        assert text.count("was removed while this dialog was open") == 1  # said once
+        gone = app.screen.current.gone
+        assert gone.startswith(f"container {lab.name('doomed-renamed')} was removed") and f"it was {lab.name('doomed')} when" in gone
+        assert "again to confirm" not in text
+        # Nothing left to confirm: the footer stops offering y (it redraws a frame later).
+        await wait_for(pilot, lambda: " y Yes" not in screen_text(app), timeout=5, what="the footer without y")
         await pilot.press("y")  # nothing left to confirm
         await pilot.pause(0.1)
         assert isinstance(app.screen, ConfirmScreen) and app.action_log.entries == []

@@ -141,3 +141,23 @@ def test_a_leak_and_a_probe_that_could_not_run():
     err = result(Check("icmp", "error", "the probe image x has no ping"))
     [g] = causes(s, "frontend", "loner", result=err)
     assert g.check == "probe-failed" and g.evidence == ("the probe image x has no ping",)
+
+
+def test_host_networking_that_reaches_a_bridge_needs_no_why():
+    """From --network host the host's stack routes to every local bridge: a reply there is
+    expected (the verdict says so), never "isolation is gone"."""
+    from tests.unit.doctorkit import HOST
+
+    s = snap([APP], [ctr("onhost", HOST, mode="host"), ctr("backend", (APP, "10.20.0.3"))])
+    r = result(Check("dns", "skipped", "host networking: not looked up"), Check("icmp", "ok", "3/3 replies"))
+    assert failed(r)  # its verdict is not "reachable by name"
+    assert causes(s, "onhost", "backend", result=r) == []
+
+
+def test_an_address_no_container_holds_is_said_so():
+    s = snap([APP], [ctr("frontend", (APP, "10.20.0.2")), ctr("backend", (APP, "10.20.0.3"))])
+    r = result(Check("dns", "skipped", "an address: nothing to resolve"),
+               Check("tcp", "fail", "port 80: nc: can't connect to remote host (10.20.0.200): No route to host"), target="10.20.0.200:80")
+    [f] = causes(s, "frontend", "10.20.0.200:80", result=r)
+    assert f.check == "no-such-address" and f.title == "no container has 10.20.0.200 on app_network"
+    assert "name" not in WHY["no-such-address"].split(".")[0]

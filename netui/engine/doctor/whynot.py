@@ -70,9 +70,14 @@ WHY: dict[str, str] = {
         "reach)."
     ),
     "no-reply": (
-        "The name resolved and the address is on a network they share, but nothing answered: the target's own "
-        "firewall, a process that ignores ping and listens on no probed port, or an overloaded container. Docker's "
-        "networking itself shows nothing wrong here."
+        "Nothing answered at the target's address although Docker's networking shows nothing in the way (the name, "
+        "when one was given, resolved; the address is on a network they share): the target's own firewall, a "
+        "process that ignores ping and listens on no probed port, or an overloaded container."
+    ),
+    "no-such-address": (
+        "The address lies in a network the source is on, but no container there holds it: nothing is at that "
+        "address, so nothing can answer (\"No route to host\" or no reply is what a free address gives). Check the "
+        "address against the network's containers."
     ),
     "resolver-not-embedded": (
         "The source does not ask Docker's embedded DNS server (127.0.0.11): it mounts its own /etc/resolv.conf, so "
@@ -203,6 +208,8 @@ def why_not(snapshot: Snapshot, source: Container, target: str, *, result: Probe
         return []
     plan = plan_probe(snapshot, source, t)
     c = plan.container
+    if plan.situation == "host-network" and (seen.icmp_ok or seen.tcp_ok):
+        return []  # the host's stack reaches every local bridge by address: expected, nothing to explain
     if seen.errors and not (seen.dns or seen.icmp or seen.tcp) and not seen.cell:
         e = seen.errors[0]
         return [_f("probe-failed", WARNING, "the probe could not run", [source], [e.summary])]
@@ -324,7 +331,11 @@ def _about_other(ctx: Context, source: Container, host: str, is_ip: bool, seen: 
             return [_f("internal-network", PROBLEM, f"{source.name} is only on internal networks: nothing outside them is reachable",
                        [source, *nets], [f"{source.name}: {', '.join(n.name + ' (internal)' for n in nets)}"], fix)]
         if not seen.icmp_ok and not seen.tcp_ok:
-            return [_f("no-reply", INFO, f"{host} does not answer", [source], [f"{x.kind}: {x.summary}" for x in seen.icmp + seen.tcp][:3])]
+            ev = [f"{x.kind}: {x.summary}" for x in seen.icmp + seen.tcp][:3]
+            if home is not None:  # on a network the source is on, and no container holds it
+                return [_f("no-such-address", INFO, f"no container has {host} on {home.name}", [source, home],
+                           [f"{host} lies in {home.name} ({', '.join(home.subnets)}), but no container there has it", *ev])]
+            return [_f("no-reply", INFO, f"{host} does not answer", [source], ev)]
         return []
     names = [c.name for c in snap.containers if c.id != source.id]
     close = difflib.get_close_matches(host, names, n=3, cutoff=0.6)

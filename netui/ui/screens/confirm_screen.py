@@ -76,17 +76,18 @@ class ConfirmScreen(ModalScreen[str | None]):
 
     def _show(self, c: Confirmation) -> None:
         changed = self.query_one("#confirm-changed", Static)
-        if c.changed or c.gone:
+        if c.changed:  # (what is gone is said once, in the body)
             t = Text("Changed while this dialog was open: ", style="bold yellow")
-            t.append(clean(c.changed or c.gone), style="yellow")
+            t.append(clean(c.changed), style="yellow")
             changed.update(t)
-        changed.display = bool(c.changed or c.gone)
+        changed.display = bool(c.changed)
         self.query_one("#confirm-body", Static).update(c.body if not c.gone else Text(clean(c.gone), style="bold"))
         button = self.query_one("#choice-0", Button)
         cancel = self.query_one("#cancel", Button)
         if c.choice is None:
             button.display = False
             cancel.label = "Close"
+            self.query_one("#form-error", Static).display = False  # no "press y again": nothing is left to confirm
         else:
             if self._shown is not None and self._shown.choice is not None and self._shown.choice != c.choice and self.focused is button:
                 # What the button does changed under the user: back to the safe default.
@@ -98,6 +99,12 @@ class ConfirmScreen(ModalScreen[str | None]):
             button.disabled = self.busy
         self._shown = c
         self._show_commands()
+        self.refresh_bindings()  # y only while there is something to confirm
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "confirm" and self.current.choice is None:
+            return False
+        return True
 
     def _show_commands(self) -> None:
         lines = Text()
