@@ -42,5 +42,29 @@ def clean(value: object, limit: int | None = None) -> str:
     return s
 
 
+def short_labels(names: list[str], limit: int) -> list[str]:
+    """Printable labels of at most `limit` characters that stay apart: a prefix every name
+    shares (up to a - _ or .) is dropped first, then the middle of what is still too
+    long, so `app-backend-1` and `app-backend-2` keep the ends that tell them apart."""
+    shown = [clean(n) for n in names]
+    common = ""
+    if len(shown) > 1:
+        first, last = min(shown), max(shown)
+        i = 0
+        while i < min(len(first), len(last)) and first[i] == last[i]:
+            i += 1
+        common = first[:i]
+        common = common[: max(common.rfind(c) for c in "-_.") + 1]
+    out = []
+    for s in shown:
+        if len(s) > limit and common and len(s) > len(common):
+            s = "\u2026" + s[len(common):]
+        if len(s) > limit:
+            head = (limit - 1) // 2
+            s = s[:head] + "\u2026" + s[len(s) - (limit - 1 - head):]
+        out.append(s)
+    return out
+
+
 def is_clean(value: str) -> bool:
     return value.isprintable()

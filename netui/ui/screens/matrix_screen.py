@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Label, ProgressBar, Select, Stati
 from netui.engine.client import explain
 from netui.engine.matrix_plan import matrix_members
 from netui.engine.model import Network, Snapshot
-from netui.text import clean
+from netui.text import clean, short_labels
 from netui.ui.fix_dialogs import FixOffers
 from netui.ui.messages import MatrixCellDone, MatrixFinished
 from netui.ui.toast import toast
@@ -136,8 +136,8 @@ class MatrixScreen(FixOffers, ModalScreen[None]):
             self.query_one("#matrix-status", Static).update(Text(" fewer than two running containers: nothing to test", style="yellow"))
             return
         table.add_column(Text("from ╲ to", style="dim"), key="_src")
-        for c in members:
-            table.add_column(Text(clean(c.name, 14), style="bold"), key=c.id)
+        for c, label in zip(members, short_labels([c.name for c in members], 14)):
+            table.add_column(Text(label, style="bold"), key=c.id)
         for a in members:
             if a.state == "paused":
                 cells = [Text("paused" if a.id != b.id else "—", style="dim yellow") for b in members]
