@@ -730,10 +730,16 @@ def main() -> None:
             print("10. netui doctor on the scenario", flush=True)
             from benchmarks.doctor_bench import bench_doctor
 
-            result["doctor"] = {**bench_doctor(args.repeat, deep=False), "when": time.strftime("%Y-%m-%d %H:%M:%S")}
+            try:
+                result["doctor"] = bench_doctor(args.repeat, deep=False, host=engine.host or ENGINE_URL)
+            except Exception as exc:  # one step's failure keeps the others' figures
+                result["doctor"] = {"error": str(exc)}
         if "map" in only:
             print("11. the topology map's frames (40 networks, 400 containers, synthetic: no engine)", flush=True)
-            result["map"] = {**bench_map(args.repeat), "when": time.strftime("%Y-%m-%d %H:%M:%S")}
+            try:
+                result["map"] = bench_map(args.repeat)
+            except Exception as exc:
+                result["map"] = {"error": str(exc)}
     finally:
         scenario.remove()
         for p in peers:

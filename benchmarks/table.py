@@ -150,14 +150,14 @@ def table(r: dict) -> None:
     doc = r.get("doctor")
     if doc and "cli" in doc:
         c = doc["cli"]
-        when = f" (measured {doc['when']})" if doc.get("when") and doc["when"][:16] != r.get("when", "")[:16] else ""
+        when = f" (measured {doc['merged']}, merged from another run)" if doc.get("merged") else ""
         few = c["requests"] <= 6
         print(f"| `netui doctor --json`, a new process, {c['containers']} containers{when} | {ms(c['time'])}, {c['requests']} requests "
               f"(its CPU {ms(c['cpu'])}) | ≤ 1 s, no request per container | {met(c['time']['median'] <= c.get('budget_s', 1.0) and few)} |")
         print(f"| …the checks alone on that snapshot (what the explorer adds per snapshot) | {ms(doc['checks']['time'], 1)} | | |")
     mp = r.get("map")
     if mp and "results" in mp:
-        when = f", measured {mp['when']}" if mp.get("when") and mp["when"][:16] != r.get("when", "")[:16] else ""
+        when = f", measured {mp['merged']}, merged from another run" if mp.get("merged") else ""
         for size in ("160x48", "80x24"):
             f = mp["results"].get(f"widget frame {size}")
             if f:

@@ -43,9 +43,11 @@ def clean(value: object, limit: int | None = None) -> str:
 
 
 def short_labels(names: list[str], limit: int) -> list[str]:
-    """Printable labels of at most `limit` characters that stay apart: a prefix every name
-    shares (up to a - _ or .) is dropped first, then the middle of what is still too
-    long, so `app-backend-1` and `app-backend-2` keep the ends that tell them apart."""
+    """Printable labels of at most `limit` characters, kept apart where the names differ
+    at their start or end: a prefix every name shares (up to a - _ or .) is dropped
+    first, then the middle of what is still too long, so `app-backend-1` and
+    `app-backend-2` keep the ends that tell them apart. (Names alike at both ends may
+    still read alike.)"""
     shown = [clean(n) for n in names]
     common = ""
     if len(shown) > 1:

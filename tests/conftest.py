@@ -33,30 +33,42 @@ TEST_LABEL = "netui.test"
 # No test takes minutes: one that hangs is interrupted (its stack and every thread's are
 # printed, then Ctrl-C: teardown removes what it made and the run fails) instead of holding
 # CI until its limit; a minute later, if even that hangs, the process ends. NETUI_TEST_TIMEOUT=0
-# turns it off.
+# turns it off. Once interrupted, the backstop stays armed: a teardown that hangs too ends the process.
 TEST_TIMEOUT = float(os.environ.get("NETUI_TEST_TIMEOUT", "300"))
 
 
+_HUNG = threading.Event()
+_STDERR: list = []  # the real stderr, taken before pytest captures fd 2 (the dumps must be seen)
+
+
+def pytest_configure(config):
+    if not _STDERR:
+        _STDERR.append(os.fdopen(os.dup(2), "w", buffering=1))
+
+
 def _interrupt_hung_test() -> None:
-    sys.stderr.write(f"\n[netui] a test ran over {TEST_TIMEOUT:.0f} s; its threads:\n")
-    faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+    err = _STDERR[0] if _STDERR else sys.__stderr__
+    err.write(f"\n[netui] a test ran over {TEST_TIMEOUT:.0f} s; its threads:\n")
+    faulthandler.dump_traceback(file=err, all_threads=True)
+    _HUNG.set()  # the backstop below stays armed through the teardown that follows
     os.kill(os.getpid(), signal.SIGINT)
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
     timer = None
-    if TEST_TIMEOUT > 0:
+    if TEST_TIMEOUT > 0 and not _HUNG.is_set():
         timer = threading.Timer(TEST_TIMEOUT, _interrupt_hung_test)
         timer.daemon = True
         timer.start()
-        faulthandler.dump_traceback_later(TEST_TIMEOUT + 60, exit=True)
+        faulthandler.dump_traceback_later(TEST_TIMEOUT + 120, exit=True, file=_STDERR[0] if _STDERR else sys.__stderr__)
     try:
         yield
     finally:
         if timer is not None:
             timer.cancel()
-            faulthandler.cancel_dump_traceback_later()
+            if not _HUNG.is_set():
+                faulthandler.cancel_dump_traceback_later()
 
 
 NOPING_IMAGE = "netui/busybox:noping"

@@ -141,6 +141,8 @@ class PtyApp:
         except Exception:
             os.killpg(self.proc.pid, signal.SIGTERM)
             self.proc.wait(5)
+        self._hanging_up.set()  # the reader stops before the fd number can be reused by the next pty
+        self._drainer.join(5)
         os.close(self.master)
 
 

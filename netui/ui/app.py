@@ -94,6 +94,7 @@ class NetuiApp(DoctorMixin, App[int]):
         self.tour_step = 0
         self._start_tour = tour is not None
         self._hangup_lock = threading.Lock()  # the terminal went away: netui ends once
+        self._tty_watch_done = threading.Event()  # set when netui ends on its own
 
     # -- the active engine ------------------------------------------------------------------
     @property
@@ -154,13 +155,14 @@ class NetuiApp(DoctorMixin, App[int]):
             fd = sys.__stdin__.fileno() if sys.__stdin__ is not None else -1
         except (OSError, ValueError):
             fd = -1
-        if fd >= 0 and os.isatty(fd):  # only on a terminal (not under Pilot, nor in a browser session)
+        if fd >= 0 and os.isatty(fd) and not self.is_headless:  # only on a terminal (not under Pilot, nor in a browser session)
             # A thread of its own, not a Textual timer: once the terminal is gone, Textual may
             # have begun to exit, and its timers no longer fire while its shutdown waits on
             # the closed terminal.
             def poll_tty() -> None:
                 while os.isatty(fd):
-                    time.sleep(1.0)
+                    if self._tty_watch_done.wait(1.0):
+                        return  # netui ended on its own
                 self._hung_up()
 
             threading.Thread(target=poll_tty, name="netui-tty-watch", daemon=True).start()
@@ -172,8 +174,10 @@ class NetuiApp(DoctorMixin, App[int]):
         watching thread, whichever is first."""
         if not self._hangup_lock.acquire(blocking=False):
             return  # the other one is ending netui already
-        self._close_engines()
-        os._exit(129)  # 128 + SIGHUP, as a shell reports it
+        try:
+            self._close_engines()
+        finally:
+            os._exit(129)  # 128 + SIGHUP, as a shell reports it
 
     def explorer_ready(self) -> None:
         """The explorer's panes exist: connect every engine (the status line shows how)."""
@@ -186,6 +190,7 @@ class NetuiApp(DoctorMixin, App[int]):
             self.call_after_refresh(self.explorer.action_tour)
 
     def on_unmount(self) -> None:
+        self._tty_watch_done.set()
         self._close_engines()
 
     def _close_engines(self) -> None:

@@ -94,9 +94,10 @@ async def test_the_connect_form_warns_where_the_engine_may_refuse(engine, lab):
         assert isinstance(app.screen, ConnectScreen)
         await wait_for(pilot, lambda: "The engine refused" in screen_text(app), what="the refusal in the form")
         # Someone else changes the engine meanwhile (issue 9 item 10): the refusal stays on screen.
-        lab.container("outsider", lab.image, networks=[lab.name("chosen")])
-        await wait_for(pilot, lambda: lab.name("outsider") in app.snapshot.container_by_name, timeout=15,
-                       what="the outside change, applied")
-        await pilot.pause(0.2)
+        lab.container("outsider", lab.image)  # on another network: a candidate the picker lists
+        await wait_for(pilot, lambda: lab.name("outsider") in app.screen.snapshot.container_by_name, timeout=15,
+                       what="the outside change, in the form's own snapshot")
+        await wait_for(pilot, lambda: lab.name("outsider") in screen_text(app), timeout=5,
+                       what="the form redrawn with it (its container list)")
         assert "The engine refused" in screen_text(app)
         assert "user configured subnets" in screen_text(app).replace("\n", " ")

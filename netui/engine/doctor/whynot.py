@@ -209,7 +209,13 @@ def why_not(snapshot: Snapshot, source: Container, target: str, *, result: Probe
     plan = plan_probe(snapshot, source, t)
     c = plan.container
     if plan.situation == "host-network" and (seen.icmp_ok or seen.tcp_ok):
-        return []  # the host's stack reaches every local bridge by address: expected, nothing to explain
+        # The host's stack reaches every local bridge by address: expected, not a leak. What
+        # is left to explain is a port nothing listens on.
+        refused = [x for x in seen.tcp if x.status == FAIL and "refused" in x.summary]
+        if refused and c is not None:
+            return [_f("port-closed", INFO, f"{c.name} answers, but nothing listens on the port" + ("s" if len(refused) > 1 else ""),
+                       [c], [x.summary for x in refused])]
+        return []
     if seen.errors and not (seen.dns or seen.icmp or seen.tcp) and not seen.cell:
         e = seen.errors[0]
         return [_f("probe-failed", WARNING, "the probe could not run", [source], [e.summary])]
@@ -332,7 +338,9 @@ def _about_other(ctx: Context, source: Container, host: str, is_ip: bool, seen: 
                        [source, *nets], [f"{source.name}: {', '.join(n.name + ' (internal)' for n in nets)}"], fix)]
         if not seen.icmp_ok and not seen.tcp_ok:
             ev = [f"{x.kind}: {x.summary}" for x in seen.icmp + seen.tcp][:3]
-            if home is not None:  # on a network the source is on, and no container holds it
+            refused = any(x.status == FAIL and "refused" in x.summary for x in seen.tcp)  # something answered
+            held = any(e.static_ipv4 == host for x in snap.containers for e in x.endpoints)  # a stopped container's
+            if home is not None and home.driver == "bridge" and host not in home.gateways and not refused and not held:
                 return [_f("no-such-address", INFO, f"no container has {host} on {home.name}", [source, home],
                            [f"{host} lies in {home.name} ({', '.join(home.subnets)}), but no container there has it", *ev])]
             return [_f("no-reply", INFO, f"{host} does not answer", [source], ev)]

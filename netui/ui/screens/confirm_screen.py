@@ -40,6 +40,7 @@ class ConfirmScreen(ModalScreen[str | None]):
         self.current: Confirmation = build(snapshot)
         self.busy = False
         self._shown: Confirmation | None = None
+        self._asks_again = False  # the error box holds "press y again" (not an engine's refusal)
         # The spec the user last saw and may confirm: when a live change alters what the
         # button would do, the first y (or press) only acknowledges the new one.
         self.seen_spec = self.current.choice.spec if self.current.choice is not None else None
@@ -87,7 +88,9 @@ class ConfirmScreen(ModalScreen[str | None]):
         if c.choice is None:
             button.display = False
             cancel.label = "Close"
-            self.query_one("#form-error", Static).display = False  # no "press y again": nothing is left to confirm
+            if self._asks_again:  # no "press y again": nothing is left to confirm (an engine's refusal stays)
+                self.query_one("#form-error", Static).display = False
+                self._asks_again = False
         else:
             if self._shown is not None and self._shown.choice is not None and self._shown.choice != c.choice and self.focused is button:
                 # What the button does changed under the user: back to the safe default.
@@ -147,6 +150,7 @@ class ConfirmScreen(ModalScreen[str | None]):
             box.update(Text(f"What this does changed (see above): press y or {choice.label} again to confirm it.",
                             style="bold yellow"))
             box.display = True
+            self._asks_again = True
             return
         self.busy = True
         self.query_one("#choice-0", Button).disabled = True
