@@ -137,10 +137,15 @@ class ProbeResult:
             leaked = any("REACHABLE" in c.summary or "OPEN" in c.summary for c in icmp + tcp)
             return "NOT isolated: reachable without a shared network" if leaked else "isolated (no shared network)"
         reached = any(c.status == OK for c in icmp) or any(c.status == OK for c in tcp)
+        # "Connection refused" is an answer: the target's stack replied, nothing listens on the port.
+        refused = any(c.status == FAIL and "refused" in c.summary for c in tcp)
+        closed = "; the port is closed" if refused else ""
         if dns and dns[0].status == OK:
-            return "reachable by name" if reached else "name resolves, but no reply"
-        if reached:
-            return "reachable by IP only" if dns and dns[0].status == FAIL else "reachable"
+            if reached:
+                return "reachable by name"
+            return f"reachable by name{closed}" if refused else "name resolves, but no reply"
+        if reached or refused:
+            return ("reachable by IP only" if dns and dns[0].status == FAIL else "reachable") + ("" if reached else closed)
         if dns and dns[0].status == FAIL and not icmp:
             return "name not resolved"
         return "unreachable"

@@ -161,3 +161,14 @@ def test_an_address_no_container_holds_is_said_so():
     [f] = causes(s, "frontend", "10.20.0.200:80", result=r)
     assert f.check == "no-such-address" and f.title == "no container has 10.20.0.200 on app_network"
     assert "name" not in WHY["no-such-address"].split(".")[0]
+
+
+def test_a_refused_port_is_an_answer_in_the_verdict():
+    """Podman without NET_RAW: ping is refused in the source, TCP to a closed port is refused by
+    the target. The target answered: reachable by name, the port closed (and why-not says both)."""
+    r = result(Check("dns", "ok", "b → 10.20.0.3", nslookup("b", "10.20.0.3")),
+               Check("icmp", "fail", "ping failed: ping: permission denied (are you root?)"),
+               Check("tcp", "fail", "port 80 refused"))
+    assert r.verdict == "reachable by name; the port is closed" and failed(r)
+    silent = result(Check("dns", "ok", "b → 10.20.0.3", nslookup("b", "10.20.0.3")), Check("icmp", "timeout", "no reply"))
+    assert silent.verdict == "name resolves, but no reply"
