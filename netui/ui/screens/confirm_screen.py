@@ -152,6 +152,7 @@ class ConfirmScreen(ModalScreen[str | None]):
             box.display = True
             self._asks_again = True
             return
+        self._asks_again = False  # what the box shows next is the engine's answer
         self.busy = True
         self.query_one("#choice-0", Button).disabled = True
         self._perform(self.actions, self._spec(choice))
