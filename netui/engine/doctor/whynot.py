@@ -142,6 +142,11 @@ class Observed:
         return any(c.status == OK for c in self.tcp)
 
     @property
+    def refused(self) -> list[Check]:
+        """TCP checks the target's stack answered with "connection refused"."""
+        return [x for x in self.tcp if x.status == FAIL and "refused" in x.summary]
+
+    @property
     def icmp_denied(self) -> bool:
         return any(c.status == FAIL and any(w in c.output.lower() or w in c.summary.lower() for w in PERMISSION) for c in self.icmp)
 
@@ -161,6 +166,11 @@ def _f(check: str, severity: str, title: str, subjects: Iterable[Network | Conta
        fix: Fix | None = None) -> Finding:
     subs = tuple(dict.fromkeys(Subject.of(s) for s in subjects))
     return Finding(check, severity, title, subs, WHY[check], tuple(evidence), fix)
+
+
+def _port_closed(c: Container, refused: list[Check], more: list[str] | None = None) -> Finding:
+    return _f("port-closed", INFO, f"{c.name} answers, but nothing listens on the port" + ("s" if len(refused) > 1 else ""),
+              [c], [x.summary for x in refused] + (more or []))
 
 
 def _pick(nets: Iterable[Network]) -> Network | None:
@@ -211,11 +221,7 @@ def why_not(snapshot: Snapshot, source: Container, target: str, *, result: Probe
     if plan.situation == "host-network" and (seen.icmp_ok or seen.tcp_ok):
         # The host's stack reaches every local bridge by address: expected, not a leak. What
         # is left to explain is a port nothing listens on.
-        refused = [x for x in seen.tcp if x.status == FAIL and "refused" in x.summary]
-        if refused and c is not None:
-            return [_f("port-closed", INFO, f"{c.name} answers, but nothing listens on the port" + ("s" if len(refused) > 1 else ""),
-                       [c], [x.summary for x in refused])]
-        return []
+        return [_port_closed(c, seen.refused)] if seen.refused and c is not None else []
     if seen.errors and not (seen.dns or seen.icmp or seen.tcp) and not seen.cell:
         e = seen.errors[0]
         return [_f("probe-failed", WARNING, "the probe could not run", [source], [e.summary])]
@@ -303,10 +309,8 @@ def _about_container(ctx: Context, source: Container, c: Container, name: str, p
         out.append(_f("icmp-not-permitted", sev, f"ping is not allowed in {source.name} (no NET_RAW)" + (", but TCP gets through" if seen.tcp_ok else ""),
                       [source], [f"ICMP: {x.summary}" for x in seen.icmp][:1] + [f"TCP: {x.summary}" for x in seen.tcp if x.status == OK][:1],
                       Fix((), f"re-create {source.name} with --cap-add NET_RAW to ping from it; or probe with TCP only")))
-    refused = [x for x in seen.tcp if x.status == FAIL and "refused" in x.summary]
-    if refused:
-        out.append(_f("port-closed", INFO, f"{c.name} answers, but nothing listens on the port" + ("s" if len(refused) > 1 else ""),
-                      [c], [x.summary for x in refused] + ([f"ICMP: {seen.icmp[0].summary}"] if seen.icmp_ok and seen.icmp else [])))
+    if seen.refused:
+        out.append(_port_closed(c, seen.refused, [f"ICMP: {seen.icmp[0].summary}"] if seen.icmp_ok and seen.icmp else []))
     elif not out and not seen.icmp_ok and not seen.tcp_ok and (seen.icmp or seen.tcp or seen.cell in ("no-reply", "timeout")):
         out.append(_f("no-reply", INFO, f"{c.name} does not answer on {', '.join(n.name for n in dns_nets)}", [source, c],
                       [f"{x.kind}: {x.summary}" for x in seen.icmp + seen.tcp][:3] or [f"matrix: {seen.cell}"]))
@@ -338,7 +342,7 @@ def _about_other(ctx: Context, source: Container, host: str, is_ip: bool, seen: 
                        [source, *nets], [f"{source.name}: {', '.join(n.name + ' (internal)' for n in nets)}"], fix)]
         if not seen.icmp_ok and not seen.tcp_ok:
             ev = [f"{x.kind}: {x.summary}" for x in seen.icmp + seen.tcp][:3]
-            refused = any(x.status == FAIL and "refused" in x.summary for x in seen.tcp)  # something answered
+            refused = bool(seen.refused)  # something answered
             held = any(e.static_ipv4 == host for x in snap.containers for e in x.endpoints)  # a stopped container's
             if home is not None and home.driver == "bridge" and host not in home.gateways and not refused and not held:
                 return [_f("no-such-address", INFO, f"no container has {host} on {home.name}", [source, home],
