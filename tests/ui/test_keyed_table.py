@@ -256,3 +256,38 @@ async def test_looks_follow_focus_and_theme():
         await pilot.pause()
         light_bg = list(t.render_line(3))[-1].style.bgcolor
         assert light_bg != dark_bg and light_bg == t.rich_style.bgcolor, "no line survives a theme change"
+
+
+async def test_cached_rows_rebuild_only_what_changed_and_never_hash_the_inputs():
+    class Unhashable:  # like a model object whose hash would cost: cached_rows must not ask for it
+        __hash__ = None  # type: ignore[assignment]
+
+        def __init__(self, v: int) -> None:
+            self.v = v
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, Unhashable) and other.v == self.v
+
+    app = Harness()
+    async with app.run_test():
+        table = app.query_one(Table)
+        built: list[str] = []
+
+        def entries(values: dict[str, int], objs: dict[str, Unhashable] | None = None):
+            for k, v in values.items():
+                dep = objs[k] if objs else Unhashable(v)
+                yield k, (dep, "same"), lambda k=k, v=v: (built.append(k), row(v))[1]
+
+        first = table.cached_rows(entries({"a": 1, "b": 2, "c": 3}))
+        assert built == ["a", "b", "c"]
+        built.clear()
+        # Equal inputs (new objects): nothing rebuilt, the very same cells reused.
+        again = table.cached_rows(entries({"a": 1, "b": 2, "c": 3}))
+        assert built == [] and all(again[k] is first[k] for k in first)
+        # One input changed: that row only.
+        table.cached_rows(entries({"a": 1, "b": 5, "c": 3}))
+        assert built == ["b"]
+        # Interned values are the same object while equal, a new one once they differ.
+        names = table.interned("names", tuple(["x", "y"]))
+        assert table.interned("names", tuple(["x", "y"])) is names
+        assert table.interned("names", ("x", "z")) == ("x", "z")

@@ -7,7 +7,6 @@ docker_gwbridge by the gateway interfaces the containers' own network lists leav
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from functools import partial
 
 from rich.text import Text
@@ -106,13 +105,18 @@ class ContainersTable(KeyedTable):
             self.sync({}, flash=False)
             self.set_titles("Containers", "")
             return
-        def ident(m: Member) -> Hashable:
-            others = tuple(n.name for n in snap.networks_of(m.container) if n.id != net.id)
-            return (m.container, m.endpoint, m.via.name if m.via else None, net.driver, net.has_dns, net.is_default_bridge, others)
+        # A row reads its container, endpoint and stack holder (whose endpoints name the
+        # other networks), this network's kind, and the networks' names: the names go in
+        # as one object, the same one while they are unchanged (cheap to compare).
+        names = self.interned("names", tuple((n.id, n.name) for n in snap.networks))
+        look = (net.id, net.driver, net.has_dns, net.is_default_bridge, names)
+
+        def ident(m: Member) -> object:
+            return (m.container, m.endpoint, m.via, look)
 
         rows = self.cached_rows((m.key, ident(m), partial(self.row, snap, net, m)) for m in members)
         if extras:
-            def extra_ident(r: ExtraRow) -> Hashable:
+            def extra_ident(r: ExtraRow) -> object:
                 c = snap.container_by_id.get(r.container_id) if r.kind == "gateway" else None
                 return (r, c, tuple(n.name for n in snap.networks_of(c)) if c else ())
 

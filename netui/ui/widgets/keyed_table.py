@@ -155,8 +155,9 @@ class KeyedTable(ScrollView, can_focus=True):
         self._announced: str | None | bool = False  # False: nothing announced yet
         self._synced_once = False
         self._scope: object = None
-        self._row_cache: dict[Hashable, tuple[Text, ...]] = {}
+        self._row_cache: dict[str, tuple[object, tuple[Text, ...]]] = {}
         self._titles: dict[str, tuple[object, object]] = {}
+        self._interned: dict[str, object] = {}
         self._update_virtual_size()
 
     def _reset_rows(self) -> None:
@@ -194,22 +195,36 @@ class KeyedTable(ScrollView, can_focus=True):
     def is_flashing(self, key: str) -> bool:
         return self._flash_until.get(key, 0) > time.monotonic()
 
-    def cached_rows(self, entries: Iterable[tuple[str, Hashable, Callable[[], tuple[Text, ...]]]]) -> dict[str, tuple[Text, ...]]:
+    def cached_rows(self, entries: Iterable[tuple[str, object, Callable[[], tuple[Text, ...]]]]) -> dict[str, tuple[Text, ...]]:
         """Rows from (key, what the row depends on, builder): a row whose inputs are
         unchanged (the model is immutable) is reused, not rebuilt. Rows a filter hid stay
-        cached a while, so lifting the filter does not rebuild them all."""
+        cached a while, so lifting the filter does not rebuild them all.
+
+        The inputs are compared with the last ones of the same key, never hashed: the
+        model's frozen dataclasses hash every field, every time (at 1000 rows that was
+        most of an update's cost), while == on the same objects stops at identity."""
         cache = self._row_cache
-        fresh: dict[Hashable, tuple[Text, ...]] = {}
         rows: dict[str, tuple[Text, ...]] = {}
         for key, ident, build in entries:
-            cells = cache.get(ident)
-            if cells is None:
-                cells = cache[ident] = build()
-            fresh[ident] = cells
+            hit = cache.get(key)
+            if hit is not None and (hit[0] is ident or hit[0] == ident):
+                cells = hit[1]
+            else:
+                cells = build()
+                cache[key] = (ident, cells)
             rows[key] = cells
-        if len(cache) > 2 * len(fresh) + 1000:
-            self._row_cache = fresh  # bounded: what is shown now, and nothing older
+        if len(cache) > 2 * len(rows) + 1000:
+            self._row_cache = {k: cache[k] for k in rows}  # bounded: what is shown now, and nothing older
         return rows
+
+    def interned(self, name: str, value: object) -> object:
+        """`value`, or the equal one given last time under `name`: row inputs holding it
+        then compare by identity."""
+        last = self._interned.get(name)
+        if last is not None and last == value:
+            return last
+        self._interned[name] = value
+        return value
 
     def set_titles(self, title: object, subtitle: object = None) -> None:
         """Set the border title (and subtitle, unless None). Setting either repaints
