@@ -281,6 +281,14 @@ def idle_of(name: str, seconds: float, dpid: int, spawn, settle: float = 2.0) ->
         app = spawn(proxy.url)
         time.sleep(8)  # start, first read, details
         if settle:
+            # Idle begins when the start is over: no request for `settle` seconds (the first
+            # read's inspects, one per container, take a while at 3000) and the screen quiet.
+            deadline = time.monotonic() + 240
+            while time.monotonic() < deadline:
+                before = proxy.count()
+                time.sleep(settle)
+                if proxy.count() == before:
+                    break
             app.wait_quiet(settle)
         events = EngineEvents()
         r0, n0, d0, t0 = proxy.count(), cpu_ticks(app.pid), cpu_ticks(dpid), time.monotonic()

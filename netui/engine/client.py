@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+from netui.engine import docker_import
 from netui.engine.model import EngineInfo, shown_host
 from netui.engine.remote_errors import causes as _causes
 from netui.engine.remote_errors import remote_problem
@@ -216,12 +217,11 @@ class Engine:
 
     def connect(self) -> EngineInfo:
         """Open the connection and learn the engine's version (2 requests). Raises EngineError."""
-        import docker
-
         env = resolve_host(self.requested_host)
         if self.context:
             env.pop("DOCKER_HOST", None)
             env["DOCKER_CONTEXT"] = self.context
+        docker = docker_import.load(ssh=docker_import.may_need_ssh(env, self.context))
         base = env.get("DOCKER_HOST", "")
         if not base:
             _check_context(env)
