@@ -229,8 +229,8 @@ def bench_idle(seconds: float, peers: list[Peer] = ()) -> dict:
         raise SystemExit("benchmarks/run.py: " + out["error"])
     out["dockerd_cpu_percent_without_netui"] = base_dockerd
     print(f"  idle {out['seconds']:.0f} s: netui {out['netui_cpu_percent']:.2f} % CPU, dockerd {out['dockerd_cpu_percent']:.2f} % "
-          f"(alone {base_dockerd:.2f} %), {out['requests_per_second']:.3f} requests/s, peak RSS {out['peak_rss_mb']:.0f} MB, "
-          f"{out['requests_at_start']} requests at start{foreign(out)}", flush=True)
+          f"(alone {base_dockerd:.2f} %), {out['requests_per_second']:.3f} requests/s, peak RSS {out['peak_rss_mb']:.0f} MB "
+          f"(idle {out['rss_mb']:.0f} MB), {out['requests_at_start']} requests at start ({out['start_seconds']:.0f} s){foreign(out)}", flush=True)
     out["peers"] = {}
     for peer in peers:
         p = idle_of(peer.name, seconds, dpid, peer.spawn, settle=peer.settle)
@@ -300,6 +300,7 @@ def idle_of(name: str, seconds: float, dpid: int, spawn, settle: float = 2.0) ->
         with open(f"/proc/{app.pid}/status") as f:
             status = f.read()
         hwm = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
+        rss = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS")))
         alive = app.proc.poll() is None
         start_seconds = t0 - (app.t_spawn - time.perf_counter() + time.monotonic())
         app.stop()
@@ -315,7 +316,8 @@ def idle_of(name: str, seconds: float, dpid: int, spawn, settle: float = 2.0) ->
         "requests_per_second": (r1 - r0) / span,
         "requests_at_start": r0,
         "start_seconds": start_seconds,
-        "peak_rss_mb": hwm / 1024,
+        "peak_rss_mb": hwm / 1024,  # the most it ever held (the start's full read included)
+        "rss_mb": rss / 1024,  # what it holds, idle, at the end of the window
         "engine_events": elsewhere,
     }
 
