@@ -105,14 +105,16 @@ class ContainersTable(KeyedTable):
             self.sync({}, flash=False)
             self.set_titles("Containers", "")
             return
-        # A row reads its container, endpoint and stack holder (whose endpoints name the
-        # other networks), this network's kind, and the networks' names: the names go in
-        # as one object, the same one while they are unchanged (cheap to compare).
+        # What a row reads: its container's name, state and labels (not the status text,
+        # "Up 5 minutes", which changes on every resync), its endpoint, the stack holder
+        # whose endpoints name the other networks, this network's kind, and the networks'
+        # names, as one object that stays the same while they are unchanged.
         names = self.interned("names", tuple((n.id, n.name) for n in snap.networks))
         look = (net.id, net.driver, net.has_dns, net.is_default_bridge, names)
 
         def ident(m: Member) -> object:
-            return (m.container, m.endpoint, m.via, look)
+            c, holder = m.container, m.via or m.container
+            return (c.name, c.state, c.labels, m.endpoint, holder.name, holder.endpoints, look)
 
         rows = self.cached_rows((m.key, ident(m), partial(self.row, snap, net, m)) for m in members)
         if extras:
