@@ -58,6 +58,11 @@ class NetworkIndex:
                 self.members[cid] += (nid,)
         self._subnets: list[tuple[Any, str]] | None = None
 
+    @property
+    def signature(self) -> tuple[object, ...]:
+        """Everything a join reads: two indexes with equal signatures join a container alike."""
+        return (tuple(sorted((n.id, n.name, n.subnets) for n in self.networks)), self.podman, tuple(sorted(self.members.items())))
+
     def _by_subnet(self, address: str) -> str:
         if self._subnets is None:
             self._subnets = []

@@ -37,8 +37,10 @@ class TopologyReader:
         self._details: dict[str, tuple[tuple[object, ...], dict[str, dict[str, Any]], str, ContainerConfig]] = {}
         # container id -> (as listed, as merged with its details): reused while the listing is equal
         self._merged: dict[str, tuple[Container, Container]] = {}
-        # container id -> (its raw list entry without "Status", the parsed container)
-        self._raw: dict[str, tuple[dict[str, Any], Container]] = {}
+        # container id -> (its raw list entry without "Status", the parsed container, that
+        # joined to the networks, their signature)
+        self._raw: dict[str, tuple[dict[str, Any], Container, Container, tuple[object, ...]]] = {}
+        self._index_signature: tuple[object, ...] | None = None  # of the networks the last listing was joined to
         self._lock = threading.Lock()
 
     # -- the two list calls -------------------------------------------------
@@ -130,6 +132,13 @@ class TopologyReader:
         Endpoints are joined to this read's networks (which may have changed since)."""
         listed: list[Container] = []
         statuses: dict[str, str] = {}
+        # A stopped container's endpoints name no network id: joining them makes new objects.
+        # An entry joined to networks equal to these is reused (one signature object while
+        # they are equal: the check per container is `is`).
+        signature = index.signature
+        if signature == self._index_signature:
+            signature = self._index_signature
+        self._index_signature = signature
         for d in raw_containers if isinstance(raw_containers, list) else ():
             if not isinstance(d, dict):
                 continue
@@ -138,11 +147,15 @@ class TopologyReader:
             statuses[cid] = "" if status is None else str(status)
             prev = self._raw.get(cid)
             if prev is not None and prev[0] == d:
+                if prev[3] is signature:
+                    listed.append(prev[2])  # parsed and joined alike last time: the same object
+                    continue
                 c = prev[1]
             else:
                 c = Container.from_api({**d, "Status": status})
-                self._raw[cid] = (d, c)
-            listed.append(index.join(c))
+            joined = index.join(c)
+            self._raw[cid] = (d, c, joined, signature)
+            listed.append(joined)
         return listed, statuses
 
     def _from_cache(self, c: Container, index: NetworkIndex) -> Container | None:

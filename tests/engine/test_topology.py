@@ -189,6 +189,27 @@ def test_stopped_containers_are_not_inspected_again(engine, lab):
     assert "napper" in again.container_by_id[cid].endpoints[0].aliases
 
 
+def test_an_unchanged_listing_is_the_same_objects_until_its_network_is_replaced(engine, lab):
+    """A stopped container's endpoints are joined to its network by name: while the networks
+    are unchanged the joined container is reused (the same object, nothing rebuilt
+    downstream); when the network is removed and made again under that name, the join is
+    done again and names the new network."""
+    lab.network("again")
+    cid = lab.container("still", lab.image, networks=[lab.name("again")], start=False)
+    reader = TopologyReader(engine)
+    first = reader.read()
+    second, _ = reader.read_lists()
+    assert second.container_by_id[cid] is first.container_by_id[cid]
+    old = second.container_by_id[cid].endpoints[0].network_id
+    # The engine lets a network a stopped container names go; its list entry stays the same.
+    engine.api.remove_network(old)
+    lab.networks.remove(old)
+    new = lab.network("again")
+    third = reader.read()
+    joined = third.container_by_id[cid]
+    assert [e.network_id for e in joined.endpoints] == [new] and new != old
+
+
 def test_targeted_read_equals_a_full_read(engine, lab):
     """After events, netui re-lists only the containers they named: the result must be
     the snapshot a full read gives."""
