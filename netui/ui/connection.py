@@ -198,7 +198,7 @@ class Connection:
         self.schedule_reconnect(msg.reason)
 
     def _periodic_resync(self) -> None:
-        if self.state == "live":
+        if self.state == "live" and self.policy.resync_tick(len(self.snapshot.containers) if self.snapshot else 0):
             self.request_refresh()
 
     def on_event(self, msg: TopologyChanged) -> None:

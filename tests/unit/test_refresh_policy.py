@@ -183,3 +183,14 @@ def test_reconnect_backoff_grows_then_repeats_and_resets():
     assert delays == [*BACKOFF, BACKOFF[-1], BACKOFF[-1]]
     p.connected()
     assert p.backoff() == BACKOFF[0]
+
+
+def test_the_periodic_resync_is_spaced_out_beyond_1000_containers():
+    p = RefreshPolicy()
+    assert [p.resync_tick(0) for _ in range(3)] == [True, True, True]
+    assert [p.resync_tick(1000) for _ in range(3)] == [True, True, True]
+    assert [p.resync_tick(1001) for _ in range(4)] == [False, True, False, True]
+    assert [p.resync_tick(3000) for _ in range(6)] == [False, False, True, False, False, True]
+    # The engine shrinks: the next tick reads at once.
+    p.resync_tick(3000)
+    assert p.resync_tick(10)
