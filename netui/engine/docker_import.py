@@ -63,11 +63,17 @@ def may_need_ssh(env: dict[str, str], context: str | None) -> bool:
 
 
 def _current_context(env: dict[str, str]) -> str:
-    """The docker CLI's current context ("currentContext" in its config.json), "" if none."""
-    folder = env.get("DOCKER_CONFIG") or os.path.join(os.path.expanduser("~"), ".docker")
-    try:
-        with open(os.path.join(folder, "config.json"), encoding="utf-8") as f:
-            name = json.load(f).get("currentContext", "")
-    except (OSError, ValueError, AttributeError):
-        return ""
-    return name if isinstance(name, str) else ""
+    """The docker CLI's current context ("currentContext" in its config.json), "" if none.
+    The file is looked for as docker-py does: in DOCKER_CONFIG, else in ~/.docker."""
+    home = os.path.join(os.path.expanduser("~"), ".docker", "config.json")
+    paths = [os.path.join(env["DOCKER_CONFIG"], "config.json"), home] if env.get("DOCKER_CONFIG") else [home]
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8") as f:
+                name = json.load(f).get("currentContext", "")
+        except FileNotFoundError:
+            continue
+        except (OSError, ValueError, AttributeError):
+            return ""
+        return name if isinstance(name, str) else ""
+    return ""

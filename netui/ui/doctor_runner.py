@@ -45,6 +45,10 @@ class DoctorMixin:
     _doctor_lock = threading.Lock()
 
     def init_doctor(self) -> None:
+        """Start afresh (at start, and when another engine is shown)."""
+        timer = getattr(self, "_doctor_timer", None)
+        if timer is not None:
+            timer.stop()  # it was for the last engine's snapshot
         self.findings = []
         self.findings_snapshot: Snapshot | None = None  # the latest snapshot the findings hold for
         self._findings_key: tuple | None = None  # doctor_key of what the findings were computed on
@@ -100,8 +104,11 @@ class DoctorMixin:
         return host
 
     def _diagnose(self, snapshot: Snapshot, key: tuple) -> None:
-        findings = diagnose(Context(snapshot, self._host_networking(snapshot)))
-        self.post_message(FindingsReady(snapshot, findings, key))  # type: ignore[attr-defined]
+        findings = self.findings  # kept if the checks fail (a bug): the next snapshot is checked all the same
+        try:
+            findings = diagnose(Context(snapshot, self._host_networking(snapshot)))
+        finally:
+            self.post_message(FindingsReady(snapshot, findings, key))  # type: ignore[attr-defined]
 
     def on_findings_ready(self, msg: FindingsReady) -> None:
         if not self.is_running or msg.key != self._pending_key:  # type: ignore[attr-defined]

@@ -235,3 +235,26 @@ async def test_a_matrix_cell_says_why_not_and_offers_the_fix():
         await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(app.screen, MatrixScreen))
         assert isinstance(source.fake_actions.performed[0], ConnectSpec)
+
+
+async def test_a_check_that_fails_does_not_stop_the_next_snapshots_from_being_checked(monkeypatch):
+    import netui.ui.doctor_runner as runner
+
+    real = runner.diagnose
+    failures = []
+
+    def failing_once(ctx):
+        if not failures:
+            failures.append(1)
+            raise RuntimeError("a bug in a check")
+        return real(ctx)
+
+    monkeypatch.setattr(runner, "diagnose", failing_once)
+    source = FakeSource(world())
+    app = NetuiApp(source)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: app.snapshot is not None and failures, what="the first check, failing")
+        source.set(world(loner_on_app=True))
+        await wait_for(pilot, lambda: app.findings_snapshot is app.snapshot and app.snapshot.container_by_name["loner"].endpoints[1:],
+                       what="the next snapshot, checked")
+        assert "hidden publishes ports but is only on internal networks" in titles(app)

@@ -50,7 +50,8 @@ def test_an_ssh_engine_gets_the_transport_from_the_start():
     assert out.strip() == "SSHHTTPAdapter"
 
 
-def test_which_engines_may_need_ssh(tmp_path):
+def test_which_engines_may_need_ssh(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # no ~/.docker/config.json
     assert may_need_ssh({"DOCKER_HOST": "ssh://u@h"}, None)
     assert not may_need_ssh({"DOCKER_HOST": "unix:///var/run/docker.sock"}, None)
     assert not may_need_ssh({"DOCKER_HOST": "tcp://127.0.0.1:2376"}, "remote")  # the host decides (connect drops it for a context)
@@ -63,3 +64,8 @@ def test_which_engines_may_need_ssh(tmp_path):
     assert may_need_ssh({"DOCKER_CONFIG": str(tmp_path)}, None)
     (tmp_path / "config.json").write_text("[not an object")
     assert not may_need_ssh({"DOCKER_CONFIG": str(tmp_path)}, None)
+    # As docker-py: DOCKER_CONFIG without a config.json falls back to ~/.docker/config.json.
+    (tmp_path / "home" / ".docker").mkdir(parents=True)
+    (tmp_path / "home" / ".docker" / "config.json").write_text(json.dumps({"currentContext": "over-ssh"}))
+    assert may_need_ssh({"DOCKER_CONFIG": empty}, None)
+    assert may_need_ssh({}, None)
