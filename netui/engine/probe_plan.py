@@ -96,6 +96,12 @@ class Check:
     method: str = ""  # exec | sidecar | host | -
     command: str = ""
 
+    @property
+    def refused(self) -> bool:
+        """A TCP connect the target's stack answered with "connection refused": an answer
+        (the address is alive), with nothing listening on the port."""
+        return self.kind == "tcp" and self.status == FAIL and "refused" in self.summary
+
 
 @dataclass(frozen=True)
 class ProbeResult:
@@ -138,7 +144,7 @@ class ProbeResult:
             return "NOT isolated: reachable without a shared network" if leaked else "isolated (no shared network)"
         reached = any(c.status == OK for c in icmp) or any(c.status == OK for c in tcp)
         # "Connection refused" is an answer: the target's stack replied, nothing listens on the port.
-        refused = any(c.status == FAIL and "refused" in c.summary for c in tcp)
+        refused = any(c.refused for c in tcp)
         closed = "; the port is closed" if refused else ""
         if dns and dns[0].status == OK:
             if reached:

@@ -42,19 +42,19 @@ class DoctorMixin:
 
     findings: list[Finding]
     _host_net: tuple[float, str, HostNetworking] | None = None
+    _doctor_timer: Timer | None = None  # starts the check of `_next`
     _doctor_lock = threading.Lock()
 
     def init_doctor(self) -> None:
         """Start afresh (at start, and when another engine is shown)."""
-        timer = getattr(self, "_doctor_timer", None)
-        if timer is not None:
-            timer.stop()  # it was for the last engine's snapshot
+        if self._doctor_timer is not None:
+            self._doctor_timer.stop()  # it was for the last engine's snapshot
         self.findings = []
         self.findings_snapshot: Snapshot | None = None  # the latest snapshot the findings hold for
         self._findings_key: tuple | None = None  # doctor_key of what the findings were computed on
         self._pending_key: tuple | None = None  # ... of what a worker is checking now
         self._next: tuple[Snapshot, tuple] | None = None  # the latest snapshot that came in meanwhile
-        self._doctor_timer: Timer | None = None  # starts the check of `_next`
+        self._doctor_timer = None
 
     def check_snapshot(self, snapshot: Snapshot) -> None:
         """Check this snapshot (the latest wins), DOCTOR_DELAY after it arrived. A snapshot

@@ -144,7 +144,7 @@ class Observed:
     @property
     def refused(self) -> list[Check]:
         """TCP checks the target's stack answered with "connection refused"."""
-        return [x for x in self.tcp if x.status == FAIL and "refused" in x.summary]
+        return [x for x in self.tcp if x.refused]
 
     @property
     def icmp_denied(self) -> bool:
