@@ -214,7 +214,7 @@ async def test_mouse_selects_rows_and_sorts_by_header():
         await pilot.pause()
         hover_bg = t.get_component_rich_style("keyed-table--hover").bgcolor
         assert hover_bg in {s.style.bgcolor for s in t.render_line(6)}
-        x = t._widths[0] + 2 + 1  # inside the second column's header
+        x = t.column_widths[0] + 2 + 1  # inside the second column's header
         await pilot.click(Table, offset=(x, 0))
         assert (t.sort_index, t.sort_reverse) == (1, False) and t.current_key == "k3"
         await pilot.click(Table, offset=(x, 0))
@@ -232,10 +232,10 @@ async def test_columns_fit_their_content_and_long_cells_end_in_an_ellipsis():
         await pilot.pause()
         text = screen_text(app)
         assert long not in text and "x" * 47 + "…" in text  # cells.CELL_LIMIT
-        wide = t._widths[0]
+        wide = t.column_widths[0]
         t.sync({"b": row(1)})
-        assert t._widths[0] < wide == 48, "the column shrinks when its widest cell goes"
-        assert t._widths[2] == 1 and t._widths[1] == len("10.0.0.1")
+        assert t.column_widths[0] < wide == 48, "the column shrinks when its widest cell goes"
+        assert t.column_widths[2] == 1 and t.column_widths[1] == len("10.0.0.1")
 
 
 async def test_looks_follow_focus_and_theme():

@@ -50,7 +50,7 @@ async def test_clicks_select_rows_and_sort_by_header():
         await pilot.click("#networks", offset=(3, 1 + 1 + 2))
         assert nets.current_key == order[2]
         await wait_for(pilot, lambda: app.explorer.containers.network_id == order[2], what="the containers pane to follow")
-        x = 1 + nets._widths[0] + 2 + 1  # border, first column and its padding, into the second header
+        x = 1 + nets.column_widths[0] + 2 + 1  # border, first column and its padding, into the second header
         await pilot.click("#networks", offset=(x, 1))
         assert nets.sort_index == 1 and not nets.sort_reverse and nets.current_key == order[2]
         await pilot.click("#networks", offset=(x, 1))

@@ -8,6 +8,7 @@ docker_gwbridge by the gateway interfaces the containers' own network lists leav
 from __future__ import annotations
 
 from functools import partial
+from itertools import chain
 
 from rich.text import Text
 from textual.binding import Binding
@@ -116,14 +117,15 @@ class ContainersTable(KeyedTable):
             c, holder = m.container, m.via or m.container
             return (c.name, c.state, c.labels, m.endpoint, holder.name, holder.endpoints, look)
 
-        rows = self.cached_rows((m.key, ident(m), partial(self.row, snap, net, m)) for m in members)
-        if extras:
-            def extra_ident(r: ExtraRow) -> object:
-                c = snap.container_by_id.get(r.container_id) if r.kind == "gateway" else None
-                return (r, c, tuple(n.name for n in snap.networks_of(c)) if c else ())
+        def extra_ident(r: ExtraRow) -> object:
+            c = snap.container_by_id.get(r.container_id) if r.kind == "gateway" else None
+            return (r, c, tuple(n.name for n in snap.networks_of(c)) if c else ())
 
-            rows.update(self.cached_rows((r.key, extra_ident(r), partial(self.extra_row, snap, net, r)) for r in extras))
-        self.sync(rows, flash=flash)
+        # One call for both kinds of row: the cache keeps what one call shows.
+        self.sync(self.cached_rows(chain(
+            ((m.key, ident(m), partial(self.row, snap, net, m)) for m in members),
+            ((r.key, extra_ident(r), partial(self.extra_row, snap, net, r)) for r in extras),
+        )), flash=flash)
         total = len(snap.members(net.id))
         shown = f"{len(members)}" if len(members) == total else f"{len(members)} of {total}"
         remote = sum(1 for r in extras if r.kind.startswith("remote"))

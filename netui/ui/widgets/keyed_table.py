@@ -31,22 +31,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
-from netui.ui.table_lines import (
-    PADDING,
-    Column,
-    ColumnWidths,
-    column_at,
-    ip_sort,
-    line,
-    number_sort,
-    row_style,
-    same_cells,
-    text_sort,
-)
+from netui.ui.table_lines import PADDING, Column, column_at, ip_sort, line, number_sort, row_style, text_sort
+from netui.ui.table_rows import FLASH_SECONDS, RowCache, TableRows
 
 __all__ = ["FLASH_SECONDS", "NAVIGATION_ACTIONS", "Column", "KeyedTable", "ip_sort", "number_sort", "text_sort"]
-
-FLASH_SECONDS = 1.5
 # The keys every table has, listed once on the help screen (not per pane).
 NAVIGATION_ACTIONS = frozenset({"select_row", "cursor_up", "cursor_down", "page_up", "page_down", "first_row", "last_row", "scroll_left", "scroll_right"})
 
@@ -144,10 +132,8 @@ class KeyedTable(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.sort_index = 0
-        self.sort_reverse = False
-        self._reset_rows()
-        self._next_revision = 0
+        self._rows = TableRows(self.COLUMNS)  # what the table holds; this widget draws it
+        self._cache = RowCache()
         self._flash_timer: Timer | None = None
         self._hover: tuple[int, int] | None = None  # (row, column) under the mouse; row -1 is the header
         self._lines: LRUCache[Hashable, Strip] = LRUCache(1024)
@@ -155,76 +141,54 @@ class KeyedTable(ScrollView, can_focus=True):
         self._announced: str | None | bool = False  # False: nothing announced yet
         self._synced_once = False
         self._scope: object = None
-        self._row_cache: dict[str, tuple[object, tuple[Text, ...]]] = {}
         self._titles: dict[str, tuple[object, object]] = {}
-        self._interned: dict[str, object] = {}
         self._update_virtual_size()
-
-    def _reset_rows(self) -> None:
-        self._base: dict[str, tuple[Text, ...]] = {}  # key -> cells, as given
-        self._order: list[str] = []  # keys in display order
-        self._index: dict[str, int] = {}  # key -> display position
-        self._sort_keys: dict[str, tuple] = {}  # key -> sort key of its cell in the sort column
-        self._revision: dict[str, int] = {}  # key -> bumped when the row's cells change
-        self._columns = ColumnWidths([Text(c.label).cell_len for c in self.COLUMNS])
-        self._widths = self._columns.widths(self.sort_index)
-        self._flash_until: dict[str, float] = {}
-        self._cursor = 0
 
     # -- what is shown ----------------------------------------------------------
     @property
     def row_count(self) -> int:
-        return len(self._order)
+        return len(self._rows.order)
 
     @property
     def cursor_row(self) -> int:
-        return self._cursor
+        return self._rows.cursor
 
     @property
     def current_key(self) -> str | None:
-        return self._order[self._cursor] if self._order else None
+        return self._rows.current_key
 
     @property
     def keys(self) -> list[str]:
         """Row keys in display order."""
-        return list(self._order)
+        return list(self._rows.order)
+
+    @property
+    def column_widths(self) -> tuple[int, ...]:
+        return self._rows.widths
+
+    @property
+    def sort_index(self) -> int:
+        return self._rows.sort_index
+
+    @property
+    def sort_reverse(self) -> bool:
+        return self._rows.sort_reverse
 
     def cells(self, key: str) -> tuple[Text, ...]:
-        return self._base[key]
+        return self._rows.base[key]
 
     def is_flashing(self, key: str) -> bool:
-        return self._flash_until.get(key, 0) > time.monotonic()
+        return self._rows.is_flashing(key, time.monotonic())
 
     def cached_rows(self, entries: Iterable[tuple[str, object, Callable[[], tuple[Text, ...]]]]) -> dict[str, tuple[Text, ...]]:
-        """Rows from (key, what the row depends on, builder): a row whose inputs are
-        unchanged (the model is immutable) is reused, not rebuilt. Rows a filter hid stay
-        cached a while, so lifting the filter does not rebuild them all.
-
-        The inputs are compared with the last ones of the same key, never hashed: the
-        model's frozen dataclasses hash every field, every time (at 1000 rows that was
-        most of an update's cost), while == on the same objects stops at identity."""
-        cache = self._row_cache
-        rows: dict[str, tuple[Text, ...]] = {}
-        for key, ident, build in entries:
-            hit = cache.get(key)
-            if hit is not None and (hit[0] is ident or hit[0] == ident):
-                cells = hit[1]
-            else:
-                cells = build()
-                cache[key] = (ident, cells)
-            rows[key] = cells
-        if len(cache) > 2 * len(rows) + 1000:
-            self._row_cache = {k: cache[k] for k in rows}  # bounded: what is shown now, and nothing older
-        return rows
+        """Rows from (key, what the row depends on, builder), each built again only when
+        what it depends on changed (table_rows.RowCache)."""
+        return self._cache.rows(entries)
 
     def interned(self, name: str, value: object) -> object:
         """`value`, or the equal one given last time under `name`: row inputs holding it
         then compare by identity."""
-        last = self._interned.get(name)
-        if last is not None and last == value:
-            return last
-        self._interned[name] = value
-        return value
+        return self._cache.interned(name, value)
 
     def set_titles(self, title: object, subtitle: object = None) -> None:
         """Set the border title (and subtitle, unless None). Setting either repaints
@@ -244,7 +208,7 @@ class KeyedTable(ScrollView, can_focus=True):
         fresh: its rows are not news, so they do not flash, and the cursor goes to the top."""
         if scope != self._scope:
             self._scope = scope
-            self._reset_rows()
+            self._rows.reset()
             self._synced_once = False
             self._update_virtual_size()
             self.scroll_to(0, 0, animate=False, force=True)
@@ -252,95 +216,38 @@ class KeyedTable(ScrollView, can_focus=True):
 
     def sync(self, rows: Mapping[str, Sequence[Text]], *, flash: bool = True) -> None:
         """Show exactly `rows` (key -> cells), changing only what differs."""
-        before = self.current_key
-        flash = flash and self._synced_once
-        now = time.monotonic()
-        sort_col = self.COLUMNS[self.sort_index] if self.COLUMNS else None
-        base, changed = self._base, []
-        removed = [k for k in base if k not in rows]
-        for key in removed:
-            del base[key]
-            self._forget(key)
-        added = False
-        order_changed = bool(removed)
-        for key, cells in rows.items():
-            cells = tuple(cells)
-            old = base.get(key)
-            if old is None:
-                added = order_changed = True
-            elif old is cells or (len(old) == len(cells) and all(map(same_cells, old, cells))):
-                continue
-            if flash:
-                self._flash_until[key] = now + FLASH_SECONDS
-            base[key] = cells
-            changed.append(key)
-            self._columns.add(key, cells)
-            self._next_revision += 1
-            self._revision[key] = self._next_revision
-            if sort_col is not None:
-                sort_key = sort_col.sort(cells[self.sort_index].plain)
-                if self._sort_keys.get(key) != sort_key:
-                    self._sort_keys[key] = sort_key
-                    order_changed = True
-        moved = False
-        if order_changed:
-            moved = self._apply_order(list(rows) if added else None)
-        widths_changed = self._set_widths()
+        model = self._rows
+        before = model.current_key
+        synced = model.sync(rows, flash=flash and self._synced_once, now=time.monotonic())
         self._update_virtual_size()
-        if before is not None and before in self._index:
-            self._cursor = self._index[before]
-        self._cursor = min(self._cursor, max(0, len(self._order) - 1))
-        if moved or widths_changed or added or removed:
+        if synced.layout:
             self.refresh()
         else:
-            for key in changed:
-                self._refresh_row(self._index[key])
-        if self.current_key != before:
-            self._refresh_row(self._cursor)
+            for key in synced.changed:
+                self._refresh_row(model.index[key])
+        if model.current_key != before:
+            self._refresh_row(model.cursor)
         self._reveal_cursor()
         self._synced_once = True
-        if self._flash_until and self._flash_timer is None:
+        if model.flash_until and self._flash_timer is None:
             self._flash_timer = self.set_timer(FLASH_SECONDS + 0.05, self._expire_flashes)
         self._announce()
 
-    def _forget(self, key: str) -> None:
-        self._sort_keys.pop(key, None)
-        self._revision.pop(key, None)
-        self._flash_until.pop(key, None)
-        self._columns.remove(key)
-
-    def _set_widths(self) -> bool:
-        """Each column as wide as its widest cell or its header; True when one changed."""
-        widths = self._columns.widths(self.sort_index)
-        changed, self._widths = widths != self._widths, widths
-        return changed
-
     def _update_virtual_size(self) -> None:
-        size = Size(sum(self._widths) + 2 * PADDING * len(self._widths), len(self._order) + 1)
+        widths = self._rows.widths
+        size = Size(sum(widths) + 2 * PADDING * len(widths), len(self._rows.order) + 1)
         if size != self.virtual_size:
             self.virtual_size = size
-
-    def _apply_order(self, incoming: list[str] | None) -> bool:
-        """Sort the rows (stable: ties keep the incoming order). True when positions moved."""
-        keys = incoming if incoming is not None else self._order
-        keys = [k for k in keys if k in self._base]
-        if self.COLUMNS:
-            keys.sort(key=self._sort_keys.__getitem__, reverse=self.sort_reverse)
-        if keys == self._order:
-            return False
-        self._order = keys
-        self._index = {k: i for i, k in enumerate(keys)}
-        return True
 
     def _expire_flashes(self) -> None:
         self._flash_timer = None
         now = time.monotonic()
-        for key in [k for k, t in self._flash_until.items() if t <= now]:
-            del self._flash_until[key]
-            if key in self._index:
-                self._refresh_row(self._index[key])
-        if self._flash_until:
-            self._flash_timer = self.set_timer(max(min(self._flash_until.values()) - now, 0.05), self._expire_flashes)
+        ended, next_end = self._rows.expire_flashes(now)
+        for key in ended:
+            if key in self._rows.index:
+                self._refresh_row(self._rows.index[key])
+        if next_end is not None:
+            self._flash_timer = self.set_timer(max(next_end - now, 0.05), self._expire_flashes)
 
     # -- drawing ------------------------------------------------------------------
     def _refresh_row(self, index: int) -> None:
@@ -377,33 +284,33 @@ class KeyedTable(ScrollView, can_focus=True):
             fill = look[1]
         else:
             index = y - 1 + scroll_y
-            if not 0 <= index < len(self._order):
+            if not 0 <= index < len(self._rows.order):
                 return Strip.blank(width, look[0])
             strip, fill = self._row_line(index, width, look)
         return strip.crop_extend(scroll_x, scroll_x + width, fill)
 
     def _header_line(self, width: int, look: tuple[Style, ...]) -> Strip:
         hover = self._hover[1] if self._hover is not None and self._hover[0] == -1 else None
-        cache_key = ("\x00header", self._widths, self.sort_index, self.sort_reverse, hover, width, look)
+        cache_key = ("\x00header", self._rows.widths, self.sort_index, self.sort_reverse, hover, width, look)
         strip = self._lines.get(cache_key)
         if strip is None:
             labels = [Text(col.label) for col in self.COLUMNS]
             labels[self.sort_index].append(" ▼" if self.sort_reverse else " ▲", style="bold")
             style = look[0] + look[1]
             styles = [style + look[2] if i == hover else style for i in range(len(labels))]
-            strip = self._lines[cache_key] = line(labels, self._widths, width, style, None, self.app.console, styles)
+            strip = self._lines[cache_key] = line(labels, self._rows.widths, width, style, None, self.app.console, styles)
         return strip
 
     def _row_line(self, index: int, width: int, look: tuple[Style, ...]) -> tuple[Strip, Style]:
-        key = self._order[index]
-        cursor = index == self._cursor
+        key = self._rows.order[index]
+        cursor = index == self._rows.cursor
         hover = self._hover is not None and self._hover[0] == index and not cursor
         flashing = self.is_flashing(key)
         style, post = row_style(look, cursor=cursor, hover=hover, flashing=flashing)
-        cache_key = (key, self._revision.get(key), self._widths, width, cursor, hover, flashing, look)
+        cache_key = (key, self._rows.revision.get(key), self._rows.widths, width, cursor, hover, flashing, look)
         strip = self._lines.get(cache_key)
         if strip is None:
-            strip = self._lines[cache_key] = line(self._base[key], self._widths, width, style, post, self.app.console)
+            strip = self._lines[cache_key] = line(self._rows.base[key], self._rows.widths, width, style, post, self.app.console)
         return strip, style
 
     # -- cursor -------------------------------------------------------------------
@@ -415,9 +322,9 @@ class KeyedTable(ScrollView, can_focus=True):
 
     def move_cursor(self, *, row: int, scroll: bool = True) -> None:
         """Put the cursor on the row at `row` (clamped), scrolled into view."""
-        row = max(0, min(row, len(self._order) - 1))
-        if row != self._cursor:
-            old, self._cursor = self._cursor, row
+        row = max(0, min(row, len(self._rows.order) - 1))
+        if row != self._rows.cursor:
+            old, self._rows.cursor = self._rows.cursor, row
             self._refresh_row(old)
             self._refresh_row(row)
         if scroll:
@@ -426,18 +333,18 @@ class KeyedTable(ScrollView, can_focus=True):
 
     def _reveal_cursor(self) -> None:
         body = self.scrollable_content_region.height - 1  # below the header
-        if body <= 0 or not self._order:
+        if body <= 0 or not self._rows.order:
             return
         top = int(self.scroll_offset.y)
-        if self._cursor < top:
-            self.scroll_to(y=self._cursor, animate=False, force=True)
-        elif self._cursor >= top + body:
-            self.scroll_to(y=self._cursor - body + 1, animate=False, force=True)
+        if self._rows.cursor < top:
+            self.scroll_to(y=self._rows.cursor, animate=False, force=True)
+        elif self._rows.cursor >= top + body:
+            self.scroll_to(y=self._rows.cursor - body + 1, animate=False, force=True)
 
     def select_key(self, key: str) -> bool:
-        if key not in self._index:
+        if key not in self._rows.index:
             return False
-        self.move_cursor(row=self._index[key])
+        self.move_cursor(row=self._rows.index[key])
         return True
 
     def _refresh_header(self) -> None:
@@ -462,24 +369,24 @@ class KeyedTable(ScrollView, can_focus=True):
         self.move_cursor(row=row)
 
     def action_cursor_up(self) -> None:
-        self._key_to(self._cursor - 1)
+        self._key_to(self._rows.cursor - 1)
 
     def action_cursor_down(self) -> None:
-        self._key_to(self._cursor + 1)
+        self._key_to(self._rows.cursor + 1)
 
     def action_first_row(self) -> None:
         self._key_to(0)
 
     def action_last_row(self) -> None:
-        self._key_to(len(self._order) - 1)
+        self._key_to(len(self._rows.order) - 1)
 
     def action_page_down(self) -> None:
         page = max(1, self.scrollable_content_region.height - 1)
-        self._key_to(self._cursor + page, page)
+        self._key_to(self._rows.cursor + page, page)
 
     def action_page_up(self) -> None:
         page = max(1, self.scrollable_content_region.height - 1)
-        self._key_to(self._cursor - page, -page)
+        self._key_to(self._rows.cursor - page, -page)
 
     def on_resize(self, event: events.Resize) -> None:
         self._reveal_cursor()
@@ -490,11 +397,11 @@ class KeyedTable(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return None
-        column = column_at(self._widths, offset.x + int(self.scroll_offset.x))
+        column = column_at(self._rows.widths, offset.x + int(self.scroll_offset.x))
         if offset.y == 0:
             return (-1, column) if column is not None else None
         row = offset.y - 1 + int(self.scroll_offset.y)
-        if row >= len(self._order):
+        if row >= len(self._rows.order):
             return None
         return (row, column if column is not None else -1)
 
@@ -516,7 +423,7 @@ class KeyedTable(ScrollView, can_focus=True):
         if row == -1:
             if column is not None:
                 self.sort_by(column, not self.sort_reverse if column == self.sort_index else False)
-        elif row == self._cursor:
+        elif row == self._rows.cursor:
             self.action_select_row()
         else:
             self.move_cursor(row=row)
@@ -530,14 +437,7 @@ class KeyedTable(ScrollView, can_focus=True):
     def sort_by(self, index: int, reverse: bool) -> None:
         if not self.COLUMNS:
             return
-        self.sort_index, self.sort_reverse = index % len(self.COLUMNS), reverse
-        col = self.COLUMNS[self.sort_index]
-        self._sort_keys = {k: col.sort(cells[self.sort_index].plain) for k, cells in self._base.items()}
-        before = self.current_key
-        self._apply_order(None)
-        if before is not None:
-            self._cursor = self._index[before]
-        self._set_widths()
+        self._rows.sort_by(index, reverse)
         self._update_virtual_size()
         self.refresh()
         self._reveal_cursor()
