@@ -308,10 +308,16 @@ def cmd_tour(args: argparse.Namespace) -> int:
 
 def cmd_tui(args: argparse.Namespace) -> int:
     from netui.engine.source import EngineSource, ReplaySource, Source
+
+    if args.replay:
+        sources: list[Source] = list(ReplaySource.all(args.replay))
+    else:
+        engines = [EngineSource(host, context=context, sweep=not args.read_only) for host, context in engine_targets(args)]
+        for engine in engines:
+            engine.read_early()  # the first picture is read while Textual starts (source.read_early)
+        sources = list(engines)
     from netui.ui.app import NetuiApp
 
-    sources: list[Source] = (list(ReplaySource.all(args.replay)) if args.replay
-                             else [EngineSource(host, context=context, sweep=not args.read_only) for host, context in engine_targets(args)])
     app = NetuiApp(sources, read_only=args.read_only, interval=args.interval, probe_image=args.probe_image,
                    tour=getattr(args, "tour", None))
     if args.theme:

@@ -116,6 +116,12 @@ class FakeSource:
     def connect(self) -> EngineInfo:
         return ENGINE
 
+    early: Snapshot | None = None  # what early_snapshot gives, once (a test sets it)
+
+    def early_snapshot(self) -> Snapshot | None:
+        early, self.early = self.early, None
+        return early
+
     def read_lists(self, changed=None, base=None) -> tuple[Snapshot, tuple[str, ...]]:
         with self._lock:
             return replace(self.snapshot, taken_at=time.time()), ()

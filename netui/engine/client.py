@@ -37,7 +37,7 @@ class EngineError(Exception):
     def __init__(self, message: str, *, kind: str = "error") -> None:
         super().__init__(message)
         self.message = message
-        self.kind = kind  # unreachable | permission | too-old | not-found | conflict | refused | changed | read-only | error
+        self.kind = kind  # unreachable | permission | too-old | not-found | conflict | refused | changed | read-only | closed | error
         self.original: str | None = None  # the engine's own words, when netui put plain words first
 
     def __str__(self) -> str:
@@ -202,6 +202,7 @@ class Engine:
         self.timeout = timeout
         self.counter = RequestCounter()
         self._api: docker.APIClient | None = None
+        self._closed = False  # close() was called (a connect() opens it again)
         self.info = EngineInfo(host=host or ("" if context else os.environ.get("DOCKER_HOST", "")), context=context or "")
 
     @property
@@ -211,6 +212,10 @@ class Engine:
     @property
     def api(self) -> docker.APIClient:
         if self._api is None:
+            if self._closed:
+                # Closed as netui quits: a worker still running (a first read's inspects)
+                # stops here rather than open a new connection.
+                raise EngineError("the connection to the engine is closed", kind="closed")
             self.connect()
         assert self._api is not None
         return self._api
@@ -263,7 +268,7 @@ class Engine:
             name = str(info.get("Name") or "")
         except Exception as exc:
             raise explain(exc, base) from None
-        old, self._api = self._api, api
+        old, self._api, self._closed = self._api, api, False
         if old is not None:
             try:
                 old.close()  # a reconnect: the old pool's sockets are dead anyway
@@ -286,6 +291,7 @@ class Engine:
         return self.info
 
     def close(self) -> None:
+        self._closed = True
         if self._api is not None:
             try:
                 self._api.close()

@@ -40,6 +40,7 @@ class Source(Protocol):
     @property
     def description(self) -> str: ...
     def connect(self) -> EngineInfo: ...
+    def early_snapshot(self) -> Snapshot | None: ...  # a read made before connecting (read_early), once
     def read_lists(self, changed: Iterable[str] | None = None, base: Snapshot | None = None) -> tuple[Snapshot, tuple[str, ...]]: ...
     def complete(self, snap: Snapshot, pending: tuple[str, ...]) -> Snapshot: ...
     def open_events(self) -> Events: ...
@@ -47,6 +48,9 @@ class Source(Protocol):
     def actions(self, *, read_only: bool, log: ActionLog) -> Actions | None: ...
     def prober(self, *, probe_image: str | None, read_only: bool) -> Prober | None: ...
     def close(self) -> None: ...
+
+
+EARLY_WAIT = 3.0  # seconds the first paint waits for the early read before going the usual way
 
 
 class EngineSource:
@@ -66,6 +70,8 @@ class EngineSource:
         self._lock = threading.Lock()
         self._closed = False
         self.sweeper: threading.Thread | None = None
+        self._early: threading.Thread | None = None
+        self._early_snapshot: Snapshot | None = None
 
     @property
     def description(self) -> str:
@@ -79,6 +85,40 @@ class EngineSource:
             self.sweeper = threading.Thread(target=self._sweep_probe_leftovers, name="netui-probe-sweep", daemon=True)
             self.sweeper.start()
         return info
+
+    def read_early(self) -> None:
+        """Start reading the topology now, in a thread, before the UI is up: for a local
+        engine's socket, over the standard library (netui.engine.lite), so the first
+        picture needs neither docker-py's import nor its connection, which follow
+        meanwhile. Only the two list calls (details, such as aliases, follow with the
+        connection's first read); none for a swarm node (its extra reads need docker-py)."""
+        if self._early is None:
+            self._early = threading.Thread(target=self._read_early, name="netui-early-read", daemon=True)
+            self._early.start()
+
+    def _read_early(self) -> None:
+        from netui.engine.lite import LiteEngine
+
+        lite = LiteEngine(self.engine.requested_host, context=self.engine.context, timeout=self.engine.timeout)
+        if lite.socket_path() is None:
+            return  # tcp, tls, ssh or a named context: docker-py's, as usual
+        try:
+            if lite.connect().swarm == "inactive" and lite.lite:
+                self._early_snapshot = TopologyReader(lite).read_lists()[0]
+        except Exception:
+            pass  # the connection proper says what is wrong
+        finally:
+            lite.close()
+
+    def early_snapshot(self) -> Snapshot | None:
+        """The snapshot read_early made (lists only: not final), once; None if there is
+        none or it is not there within EARLY_WAIT seconds (a slow engine: the usual read follows)."""
+        early, self._early = self._early, None
+        if early is None:
+            return None
+        early.join(EARLY_WAIT)
+        snap, self._early_snapshot = self._early_snapshot, None
+        return snap if not early.is_alive() else None
 
     def _sweep_probe_leftovers(self) -> None:
         from netui.engine.workspace import sweep_probe_leftovers
@@ -201,6 +241,9 @@ class ReplaySource:
 
     def connect(self) -> EngineInfo:
         return self.snapshot.engine
+
+    def early_snapshot(self) -> None:
+        return None  # the recording is read when it is opened
 
     def read_lists(self, changed: Iterable[str] | None = None, base: Snapshot | None = None) -> tuple[Snapshot, tuple[str, ...]]:
         return self.snapshot, ()

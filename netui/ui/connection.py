@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from netui.engine.actions import ActionLog
 from netui.engine.client import explain
 from netui.engine.model import Snapshot
-from netui.engine.refresh import RefreshPolicy
+from netui.engine.refresh import Read, RefreshPolicy
 from netui.engine.source import Source
 from netui.ui.messages import (
     Connected,
@@ -71,6 +71,7 @@ class Connection:
         self.stats = {"snapshots": 0, "events": 0, "refreshes": 0}
         self.generation = 0
         self.first_half_pending_paint = False
+        self.early_sequence = -1  # the read source.read_early made before connecting, as this connection's read
         self.event_timer: Timer | None = None
         self.resync: Timer | None = None
         self.retry: Timer | None = None
@@ -95,10 +96,24 @@ class Connection:
         if self.state != "disconnected":
             self.set_state("connecting" if self.snapshot is None else "reconnecting")
         self.connecting = True
+        # The read the source made before the UI was up (source.read_early) is this
+        # connection's first read: it paints while the connection proper is being made.
+        early = None
+        if self.snapshot is None and self.early_sequence < 0:
+            early = self.policy.begin(full=True, generation=self.generation, have_snapshot=False)
+            self.early_sequence = early.sequence if early is not None else -1
         # Its own daemon thread, not the app's worker pool: a hung engine holds only this.
-        threading.Thread(target=self._connect, name=f"netui-connect-{self.index}", daemon=True).start()
+        threading.Thread(target=self._connect, args=(early,), name=f"netui-connect-{self.index}", daemon=True).start()
 
-    def _connect(self) -> None:
+    def _connect(self, early: Read | None) -> None:
+        if early is not None:
+            try:
+                snap = self.source.early_snapshot()
+                if snap is not None:
+                    self.app.post_message(SnapshotReady(snap, early.sequence, final=False, generation=early.generation,
+                                                        conn=self.index))
+            finally:
+                self.app.post_message(RefreshDone(early.sequence, conn=self.index))
         try:
             info = self.source.connect()
         except Exception as exc:
@@ -269,8 +284,9 @@ class Connection:
         msg.snapshot = self._named_by_managers(msg.snapshot)
         if self.source.live and msg.generation != self.generation:
             return False, False  # read on a connection given up on: the reconnect's own read follows
-        # The second half of a read (aliases and DNS names arriving) is not news: no flash.
-        flash = msg.sequence != self.policy.applied
+        # The second half of a read (aliases and DNS names arriving) is not news: no flash;
+        # nor is the read that follows the early one (the same, with the details).
+        flash = msg.sequence != self.policy.applied and self.policy.applied != self.early_sequence
         self.snapshot = msg.snapshot
         self.first_half_pending_paint = not msg.final
         self.stats["snapshots"] += 1
