@@ -36,7 +36,10 @@ from netui.engine.model import Snapshot
 DEBOUNCE = 0.005  # seconds to gather a burst of events into one read (later ones queue another)
 SETTLE = 0.02  # when a read does not show an event's change yet, read again this soon
 SETTLE_FOR = 2.0  # …for at most this long
-STORM_EVENTS = 4  # distinct changes within a second that make a storm
+# Distinct changes within a second that make a storm: more than someone at a shell makes
+# (a connect and a disconnect every half second is not one; at 4 it was, and each change
+# then waited up to STORM_GAP to be read), fewer than a script in a loop or a compose up.
+STORM_EVENTS = 6
 STORM_WINDOW = 1.0
 STORM_GAP = 0.25
 STORM_FACTOR = 3.0

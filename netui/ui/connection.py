@@ -10,7 +10,6 @@ connection's index; the app hands them back here. The refresh policy
 
 from __future__ import annotations
 
-import gc
 import threading
 import time
 from dataclasses import replace
@@ -21,6 +20,7 @@ from netui.engine.client import explain
 from netui.engine.model import Snapshot
 from netui.engine.refresh import Read, RefreshPolicy
 from netui.engine.source import Source
+from netui.ui.heap import collect_when_due, settle_heap
 from netui.ui.messages import (
     Connected,
     ConnectFailed,
@@ -36,21 +36,6 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
     from netui.ui.app import NetuiApp
-
-
-_heap_settled = False
-
-
-def settle_heap() -> None:
-    """Once the first whole topology is in (at 3000 containers, about a million objects that
-    live as long as netui), move what exists to the collector's permanent generation: its
-    full collections then scan only what came after, instead of costing 50–100 ms of CPU
-    every few resyncs while idle. Cyclic garbage among these objects is never collected;
-    the model is acyclic and the explorer's widgets live as long as netui."""
-    global _heap_settled
-    if not _heap_settled:
-        _heap_settled = True
-        gc.freeze()  # (no collection first: a pause of its own, for little cyclic garbage)
 
 
 class Connection:
@@ -213,6 +198,8 @@ class Connection:
         self.schedule_reconnect(msg.reason)
 
     def _periodic_resync(self) -> None:
+        if not self.policy.running and not self.app.is_headless:
+            collect_when_due()  # a quiet moment, away from the frames events draw (ui/heap.py)
         if self.state == "live" and self.policy.resync_tick(len(self.snapshot.containers) if self.snapshot else 0):
             self.request_refresh()
 

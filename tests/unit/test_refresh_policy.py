@@ -9,6 +9,7 @@ from netui.engine.refresh import (
     DEBOUNCE,
     SETTLE,
     SETTLE_FOR,
+    STORM_EVENTS,
     STORM_GAP,
     STORM_MAX_GAP,
     RefreshPolicy,
@@ -85,7 +86,8 @@ def test_one_timer_at_a_time():
 def test_storm_keeps_a_gap_and_a_lone_event_is_read_at_once():
     p, clock = policy()
     assert p.storm_gap() == 0.0
-    for i in range(4):
+    for i in range(STORM_EVENTS):
+        assert not p.in_storm()
         p.on_event(TopologyEvent("network", "create", f"net{i}"))
         clock.advance(0.05)
         if p.timer_pending:
@@ -103,6 +105,20 @@ def test_storm_keeps_a_gap_and_a_lone_event_is_read_at_once():
     clock.advance(2.0)
     assert not p.in_storm()
     assert p.on_event(TopologyEvent("network", "create", "late")) == DEBOUNCE
+
+
+def test_someone_at_a_shell_is_no_storm():
+    """A connect, a disconnect (announced twice), a connect… four a second, as the
+    event benchmark and a person at a shell make them: each read at once, never after a gap."""
+    p, clock = policy()
+    for i in range(12):
+        action = "connect" if i % 2 == 0 else "disconnect"
+        for _ in range(1 if action == "connect" else 2):
+            assert p.on_event(TopologyEvent("network", action, "n1", container="c1")) in (DEBOUNCE, None)
+            clock.advance(0.005)
+        p.timer_fired()
+        clock.advance(0.22)
+    assert not p.in_storm()
 
 
 def test_a_doubled_disconnect_counts_once_towards_a_storm():
