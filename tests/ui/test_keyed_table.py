@@ -291,3 +291,39 @@ async def test_cached_rows_rebuild_only_what_changed_and_never_hash_the_inputs()
         names = table.interned("names", tuple(["x", "y"]))
         assert table.interned("names", tuple(["x", "y"])) is names
         assert table.interned("names", ("x", "z")) == ("x", "z")
+
+
+class FixedHarness(Harness):
+    """The table as in the explorer: its height given by the layout (1fr), not by its rows."""
+
+    CSS = "Table { height: 1fr; }"
+
+
+async def test_rows_coming_and_going_in_a_fixed_height_table_scroll_without_a_screen_layout():
+    app = FixedHarness(rows=5)
+    async with app.run_test(size=(60, 20)) as pilot:
+        t = app.query_one(Table)
+        await pilot.pause()
+        layouts = []
+        screen_layout = app.screen._refresh_layout
+
+        def counted(*args, **kwargs):
+            layouts.append(1)
+            return screen_layout(*args, **kwargs)
+
+        app.screen._refresh_layout = counted
+        t.sync(rows(6))
+        await pilot.pause()
+        assert "name-005" in screen_text(app) and layouts == [], "a new row is drawn without laying the screen out"
+        assert not t.show_vertical_scrollbar
+        t.sync(rows(60))
+        await pilot.pause()
+        assert t.show_vertical_scrollbar and t.virtual_size.height == 61, "more rows than lines: a scrollbar"
+        t.focus()
+        await pilot.press("G")
+        await pilot.pause()
+        assert t.current_key == "k59" and "name-059" in screen_text(app), "the last row scrolls into view"
+        t.sync(rows(3))
+        await pilot.pause()
+        assert not t.show_vertical_scrollbar and t.scroll_y == 0 and "name-002" in screen_text(app)
+        assert t.current_key == "k2", "the cursor stays in range"

@@ -236,8 +236,19 @@ class KeyedTable(ScrollView, can_focus=True):
     def _update_virtual_size(self) -> None:
         widths = self._rows.widths
         size = Size(sum(widths) + 2 * PADDING * len(widths), len(self._rows.order) + 1)
-        if size != self.virtual_size:
-            self.virtual_size = size
+        if size == self.virtual_size:
+            return
+        height = self.styles.height
+        if height is None or height.is_auto or not self.is_mounted:
+            self.virtual_size = size  # the table's own size follows its rows: a layout of the screen
+            return
+        # A table whose height the layout gives (the explorer's panes): rows coming or going
+        # change only what scrolls. Setting virtual_size as a reactive would lay the whole
+        # screen out again (10-40 ms at 1000 containers) and draw the new row a frame later;
+        # here only the scrollbars are updated (a scrollbar appearing still lays out).
+        self.set_reactive(KeyedTable.virtual_size, size)
+        self._scroll_update(size)
+        self.refresh()
 
     def _expire_flashes(self) -> None:
         self._flash_timer = None
