@@ -118,6 +118,10 @@ class FakeSource:
 
     early: Snapshot | None = None  # what early_snapshot gives, once (a test sets it)
 
+    @property
+    def reading_early(self) -> bool:
+        return self.early is not None
+
     def early_snapshot(self) -> Snapshot | None:
         early, self.early = self.early, None
         return early

@@ -202,7 +202,7 @@ class Engine:
         self.timeout = timeout
         self.counter = RequestCounter()
         self._api: docker.APIClient | None = None
-        self._closed = False  # close() was called (a connect() opens it again)
+        self.closed = False  # close() was called: reads stop (a connect() opens it again)
         self.info = EngineInfo(host=host or ("" if context else os.environ.get("DOCKER_HOST", "")), context=context or "")
 
     @property
@@ -212,11 +212,7 @@ class Engine:
     @property
     def api(self) -> docker.APIClient:
         if self._api is None:
-            if self._closed:
-                # Closed as netui quits: a worker still running (a first read's inspects)
-                # stops here rather than open a new connection.
-                raise EngineError("the connection to the engine is closed", kind="closed")
-            self.connect()
+            self.connect()  # (also after close(): a probe container's removal at exit must still go through)
         assert self._api is not None
         return self._api
 
@@ -268,7 +264,7 @@ class Engine:
             name = str(info.get("Name") or "")
         except Exception as exc:
             raise explain(exc, base) from None
-        old, self._api, self._closed = self._api, api, False
+        old, self._api, self.closed = self._api, api, False
         if old is not None:
             try:
                 old.close()  # a reconnect: the old pool's sockets are dead anyway
@@ -291,7 +287,7 @@ class Engine:
         return self.info
 
     def close(self) -> None:
-        self._closed = True
+        self.closed = True
         if self._api is not None:
             try:
                 self._api.close()

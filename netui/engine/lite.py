@@ -189,7 +189,7 @@ class LiteEngine(Engine):
             api.close()
             raise explain(exc, base) from None
         sw = info.get("Swarm") or {}
-        old, self._api, self._closed = self._api, api, False  # type: ignore[assignment,unused-ignore]
+        old, self._api, self.closed = self._api, api, False  # type: ignore[assignment,unused-ignore]
         if old is not None:
             try:
                 old.close()

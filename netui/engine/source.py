@@ -40,7 +40,9 @@ class Source(Protocol):
     @property
     def description(self) -> str: ...
     def connect(self) -> EngineInfo: ...
-    def early_snapshot(self) -> Snapshot | None: ...  # a read made before connecting (read_early), once
+    @property
+    def reading_early(self) -> bool: ...  # a read was begun before connecting (read_early) and is not taken yet
+    def early_snapshot(self) -> Snapshot | None: ...  # what that read gave (lists only: not final), once
     def read_lists(self, changed: Iterable[str] | None = None, base: Snapshot | None = None) -> tuple[Snapshot, tuple[str, ...]]: ...
     def complete(self, snap: Snapshot, pending: tuple[str, ...]) -> Snapshot: ...
     def open_events(self) -> Events: ...
@@ -50,7 +52,7 @@ class Source(Protocol):
     def close(self) -> None: ...
 
 
-EARLY_WAIT = 3.0  # seconds the first paint waits for the early read before going the usual way
+EARLY_WAIT = 3.0  # seconds the early read may take to be the first picture (the connection does not wait for it)
 
 
 class EngineSource:
@@ -72,12 +74,16 @@ class EngineSource:
         self.sweeper: threading.Thread | None = None
         self._early: threading.Thread | None = None
         self._early_snapshot: Snapshot | None = None
+        self._early_taken = False  # early_snapshot() was called: a late early read is dropped
 
     @property
     def description(self) -> str:
         return self.engine.info.label
 
     def connect(self) -> EngineInfo:
+        with self._lock:
+            if self._closed:  # netui quit while this connect was on its way (e.g. behind the early read)
+                raise EngineError("netui is closing", kind="closed")
         info = self.engine.connect()
         if self.sweeper is None and self.sweep:
             # Probe containers a killed netui left behind go, in the background: the
@@ -92,7 +98,7 @@ class EngineSource:
         picture needs neither docker-py's import nor its connection, which follow
         meanwhile. Only the two list calls (details, such as aliases, follow with the
         connection's first read); none for a swarm node (its extra reads need docker-py)."""
-        if self._early is None:
+        if self._early is None and not self._early_taken:
             self._early = threading.Thread(target=self._read_early, name="netui-early-read", daemon=True)
             self._early.start()
 
@@ -104,21 +110,31 @@ class EngineSource:
             return  # tcp, tls, ssh or a named context: docker-py's, as usual
         try:
             if lite.connect().swarm == "inactive" and lite.lite:
-                self._early_snapshot = TopologyReader(lite).read_lists()[0]
+                snap = TopologyReader(lite).read_lists()[0]
+                with self._lock:
+                    if not self._early_taken:
+                        self._early_snapshot = snap
         except Exception:
             pass  # the connection proper says what is wrong
         finally:
             lite.close()
 
+    @property
+    def reading_early(self) -> bool:
+        return self._early is not None and not self._early_taken
+
     def early_snapshot(self) -> Snapshot | None:
         """The snapshot read_early made (lists only: not final), once; None if there is
-        none or it is not there within EARLY_WAIT seconds (a slow engine: the usual read follows)."""
-        early, self._early = self._early, None
-        if early is None:
+        none or it is not there within EARLY_WAIT seconds of being asked for (a slow
+        engine: the connection's own read, made meanwhile, is the first picture)."""
+        early = self._early
+        if early is None or self._early_taken:
             return None
         early.join(EARLY_WAIT)
-        snap, self._early_snapshot = self._early_snapshot, None
-        return snap if not early.is_alive() else None
+        with self._lock:
+            self._early_taken = True
+            snap, self._early_snapshot = self._early_snapshot, None
+        return snap
 
     def _sweep_probe_leftovers(self) -> None:
         from netui.engine.workspace import sweep_probe_leftovers
@@ -242,8 +258,10 @@ class ReplaySource:
     def connect(self) -> EngineInfo:
         return self.snapshot.engine
 
+    reading_early = False  # the recording is read when it is opened
+
     def early_snapshot(self) -> None:
-        return None  # the recording is read when it is opened
+        return None
 
     def read_lists(self, changed: Iterable[str] | None = None, base: Snapshot | None = None) -> tuple[Snapshot, tuple[str, ...]]:
         return self.snapshot, ()

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
-from netui.engine.client import Engine, NotFound
+from netui.engine.client import Engine, EngineError, NotFound
 from netui.engine.model import Container, ContainerConfig, Endpoint, Network, NetworkIndex, Snapshot, engine_networks
 from netui.engine.swarm_reader import SwarmReader
 
@@ -56,6 +56,7 @@ class TopologyReader:
         Returns the snapshot and the ids of containers whose details (aliases,
         DNS names) are still to be inspected.
         """
+        self._check_open()
         api = self.engine.api
         raw_networks = self.engine.call(api.networks)
         raw_networks = [n for n in raw_networks if isinstance(n, dict)] if isinstance(raw_networks, list) else []
@@ -190,6 +191,7 @@ class TopologyReader:
         by_id = snap.container_by_id
 
         def inspect(cid: str) -> None:
+            self._check_open()  # netui quitting: the rest are not asked (nor a new connection made for them)
             try:
                 data = self.engine.call(self.engine.api.inspect_container, cid)
             except NotFound:
@@ -230,6 +232,10 @@ class TopologyReader:
                     self._merged[c.id] = (listed, c)
                 containers.append(c)
         return replace(snap, containers=tuple(containers))
+
+    def _check_open(self) -> None:
+        if self.engine.closed:
+            raise EngineError("the connection to the engine is closed", kind="closed")
 
     def read(self) -> Snapshot:
         """A complete snapshot: the two list calls plus any inspects that are due."""

@@ -81,24 +81,30 @@ class Connection:
         if self.state != "disconnected":
             self.set_state("connecting" if self.snapshot is None else "reconnecting")
         self.connecting = True
-        # The read the source made before the UI was up (source.read_early) is this
-        # connection's first read: it paints while the connection proper is being made.
-        early = None
-        if self.snapshot is None and self.early_sequence < 0:
+        if self.snapshot is None and self.source.reading_early:
+            # The read the source began before the UI was up (source.read_early) is this
+            # connection's first read: it paints while the connection proper is made
+            # beside it. Should the connection be made first, its own read supersedes it.
             early = self.policy.begin(full=True, generation=self.generation, have_snapshot=False)
-            self.early_sequence = early.sequence if early is not None else -1
+            if early is not None:
+                self.early_sequence = early.sequence
+                threading.Thread(target=self._post_early, args=(early,), name=f"netui-early-{self.index}",
+                                 daemon=True).start()
         # Its own daemon thread, not the app's worker pool: a hung engine holds only this.
-        threading.Thread(target=self._connect, args=(early,), name=f"netui-connect-{self.index}", daemon=True).start()
+        threading.Thread(target=self._connect, name=f"netui-connect-{self.index}", daemon=True).start()
 
-    def _connect(self, early: Read | None) -> None:
-        if early is not None:
-            try:
-                snap = self.source.early_snapshot()
-                if snap is not None:
-                    self.app.post_message(SnapshotReady(snap, early.sequence, final=False, generation=early.generation,
-                                                        conn=self.index))
-            finally:
-                self.app.post_message(RefreshDone(early.sequence, conn=self.index))
+    def _post_early(self, early: Read) -> None:
+        try:
+            snap = self.source.early_snapshot()
+            if snap is not None and not self.closing:
+                self.app.post_message(SnapshotReady(snap, early.sequence, final=False, generation=early.generation,
+                                                    conn=self.index))
+        except Exception:
+            pass  # (the connection proper reads, and says what is wrong)
+        finally:
+            self.app.post_message(RefreshDone(early.sequence, conn=self.index))
+
+    def _connect(self) -> None:
         try:
             info = self.source.connect()
         except Exception as exc:
@@ -128,6 +134,7 @@ class Connection:
 
     def on_connect_failed(self, msg: ConnectFailed) -> None:
         self.connecting = False
+        self.early_sequence = -1  # what the next read shows may be news again
         self.schedule_reconnect(str(msg.error))
         self.app.connection_unreachable(self, str(msg.error))
 
@@ -194,11 +201,12 @@ class Connection:
         if msg.generation != self.generation or self.closing:
             return
         self.give_up_stream()
+        self.early_sequence = -1  # what the next read shows may be news again
         self.set_state("reconnecting", msg.reason)
         self.schedule_reconnect(msg.reason)
 
     def _periodic_resync(self) -> None:
-        if not self.policy.running and not self.app.is_headless:
+        if not self.app.is_headless and not any(c.policy.running for c in self.app.connections):
             collect_when_due()  # a quiet moment, away from the frames events draw (ui/heap.py)
         if self.state == "live" and self.policy.resync_tick(len(self.snapshot.containers) if self.snapshot else 0):
             self.request_refresh()
@@ -246,6 +254,7 @@ class Connection:
 
     def on_refresh_failed(self, msg: RefreshFailed) -> str:
         """Returns a message to show, or ''."""
+        self.early_sequence = -1  # what the next read shows may be news again
         if msg.generation != self.generation:
             # A read from a connection already given up on (e.g. the aliases of a large
             # engine, still being read when it went away): the reconnect has happened.
@@ -277,8 +286,8 @@ class Connection:
         self.snapshot = msg.snapshot
         self.first_half_pending_paint = not msg.final
         self.stats["snapshots"] += 1
-        if self.state in ("connecting", "reconnecting", "disconnected"):
-            self.set_state("live")
+        if self.state in ("connecting", "reconnecting", "disconnected") and msg.sequence != self.early_sequence:
+            self.set_state("live")  # (not on the early read: there is no connection yet)
         return True, flash
 
     def applied(self, msg: SnapshotReady, started: float) -> None:

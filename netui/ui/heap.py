@@ -16,18 +16,23 @@ tail of the event benchmark's latency was these pauses). So:
   threshold, raised, still bounds the cyclic garbage.
 
 Cyclic garbage among the frozen objects is never collected: the model is acyclic and
-the explorer's widgets live as long as netui.
+the explorer's widgets live as long as netui. A replay has no resync: its full
+collections come at the raised threshold only (its topology never changes). From
+Python 3.14 the collector is incremental (no long full pauses, and its thresholds mean
+something else): there the heap is only frozen.
 """
 
 from __future__ import annotations
 
 import gc
+import sys
 import time
 
 GEN2_DUE = 10  # young collections since the last full one that make a full one due (CPython's default)
 GEN2_PUT_OFF = 1000  # ... after which the collector runs one itself, quiet or not
 QUIET_SPACING = 300.0  # seconds between full collections run at quiet moments
 
+GENERATIONAL = sys.version_info < (3, 14)
 _settled = False
 _last_quiet = 0.0
 
@@ -38,8 +43,9 @@ def settle_heap() -> None:
         _settled = True
         _last_quiet = time.monotonic()
         gc.freeze()  # (no collection first: a pause of its own, for little cyclic garbage)
-        young, middle, _ = gc.get_threshold()
-        gc.set_threshold(young, middle, GEN2_PUT_OFF)
+        if GENERATIONAL:
+            young, middle, _ = gc.get_threshold()
+            gc.set_threshold(young, middle, GEN2_PUT_OFF)
 
 
 def collect_when_due() -> bool:
@@ -47,7 +53,7 @@ def collect_when_due() -> bool:
     True if it ran."""
     global _last_quiet
     now = time.monotonic()
-    if not _settled or gc.get_count()[2] < GEN2_DUE or now - _last_quiet < QUIET_SPACING:
+    if not _settled or not GENERATIONAL or gc.get_count()[2] < GEN2_DUE or now - _last_quiet < QUIET_SPACING:
         return False
     _last_quiet = now
     gc.collect()

@@ -1,6 +1,7 @@
 """The early read on the real engine: made before the UI is up, over the standard library
 (netui.engine.lite), it lists what the connection's own read lists; anything but a local
-socket gets none. And an engine closed as netui quits opens no new connection."""
+socket gets none; one too slow is dropped. And reads on an engine closed as netui quits stop
+without opening a new connection."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import time
 
 import pytest
 
-from netui.engine.client import Engine, EngineError
+from netui.engine.client import EngineError
 from netui.engine.source import EngineSource
 
 pytestmark = pytest.mark.engine
@@ -48,18 +49,51 @@ def test_no_early_read_but_for_a_local_socket():
     assert missing.early_snapshot() is None, "an engine that is not there: the connection says why"
 
 
-def test_a_closed_engine_does_not_reconnect_behind_a_worker(engine):
-    e = Engine(engine.host or None)
-    e.connect()
-    e.close()
+def test_closed_as_netui_quits_reads_stop_and_no_connection_is_made(engine, lab):
+    """A read still running at exit (a first read's inspects) stops instead of opening a new
+    connection; a connect still on its way is refused; a probe container's removal at exit
+    still reaches the engine."""
+    from netui.engine.topology import TopologyReader
+
+    mine = [lab.container(f"closing-{i}", lab.image) for i in range(3)]
+    source = EngineSource(engine.host or None, sweep=False)
+    source.connect()
+    snap, _ = source.read_lists()
+    source.close()
     with pytest.raises(EngineError, match="closed") as err:
-        _ = e.api
+        source.read_lists()
     assert err.value.kind == "closed"
-    e.connect()  # an explicit connect opens it again
+    with pytest.raises(EngineError, match="closed"):
+        source.complete(snap, tuple(mine))
+    with pytest.raises(EngineError, match="closing"):
+        source.connect()
+    e = source.engine
+    assert e.api.version()["ApiVersion"] and not e.closed, "cleanup through .api reconnects"
+    e.close()
+    e.connect()  # an explicit connect opens a closed Engine again
     try:
-        assert e.api.version()["ApiVersion"]
+        assert TopologyReader(e).read_lists()[0].networks
     finally:
         e.close()
+
+
+def test_an_early_read_too_slow_to_be_the_first_picture_is_dropped(monkeypatch):
+    """Through a proxy holding every request 0.4 s, the early read takes over a second: the
+    connection does not wait for it, and when it ends late nothing keeps its snapshot."""
+    import netui.engine.source as source_module
+    from tests.sockproxy import SocketProxy
+
+    monkeypatch.setattr(source_module, "EARLY_WAIT", 0.2)
+    with SocketProxy(delay=0.4) as proxy:
+        source = EngineSource(proxy.url, sweep=False)
+        source.read_early()
+        assert source.reading_early
+        t0 = time.monotonic()
+        assert source.early_snapshot() is None and time.monotonic() - t0 < 1
+        assert not source.reading_early and source.early_snapshot() is None
+        assert source._early is not None
+        source._early.join(10)
+        assert source._early_snapshot is None, "the late result is dropped, not kept for the life of the process"
 
 
 def test_netui_starts_with_no_docker_py_before_its_first_picture():

@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
+from netui.engine.client import EngineError
 from netui.engine.model import Snapshot
 from netui.ui.app import NetuiApp
 from tests.fakes import FakeSource
@@ -42,6 +43,8 @@ async def test_the_early_read_paints_before_the_connection_and_its_completion_do
         await wait_for(pilot, lambda: app.snapshot is not None, what="the early snapshot")
         assert not source.gate.is_set() and app.snapshot.containers == early.containers, \
             "painted from the early read while the connection was still being made"
+        assert app.connection.state == "connecting" and app.probe_unavailable(), \
+            "not 'live' (nor probed) before there is a connection"
         ex = app.explorer
         assert ex.networks.select_key(endpoint.network_id)
         await wait_for(pilot, lambda: aliased.id in ex.containers.keys, what="the container's row")
@@ -59,9 +62,36 @@ async def test_the_early_read_paints_before_the_connection_and_its_completion_do
         assert ex.containers.is_flashing(aliased.id)
 
 
-async def test_without_an_early_read_the_connection_reads_as_before():
-    source = FakeSource()
+class FailingOnceSource(FakeSource):
+    """A fake engine whose first connection fails: the early picture stays up while netui retries."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.attempts = 0
+
+    def connect(self):
+        self.attempts += 1
+        if self.attempts == 1:
+            raise EngineError("the engine is not answering yet", kind="unreachable")
+        return super().connect()
+
+
+async def test_after_a_failed_connect_what_changed_since_the_early_read_is_news():
+    from netui.engine.refresh import BACKOFF
+
+    source = FailingOnceSource()
+    full = source.snapshot
+    target = full.containers[0]
+    source.early = replace(full, containers=tuple(replace(c, name="before-the-outage") if c.id == target.id else c
+                                                  for c in full.containers))
     app = NetuiApp(source)
     async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for(pilot, lambda: app.snapshot is not None and app.connection.state == "live", what="the first read")
-        assert app.snapshot.containers == source.snapshot.containers
+        await wait_for(pilot, lambda: app.snapshot is not None, what="the early snapshot")
+        await wait_for(pilot, lambda: source.attempts == 1 and app.connection.state == "disconnected", what="the failed connect")
+        ex = app.explorer
+        endpoint = target.endpoints[0]
+        assert ex.networks.select_key(endpoint.network_id)
+        await wait_for(pilot, lambda: target.id in ex.containers.keys, what="the container's row")
+        await wait_for(pilot, lambda: app.connection.state == "live", timeout=BACKOFF[0] + 5, what="the reconnect")
+        await wait_for(pilot, lambda: ex.containers.cells(target.id)[0].plain == target.name, what="the true name")
+        assert ex.containers.is_flashing(target.id), "a change found after an outage flashes"

@@ -53,6 +53,8 @@ class RecordedAPI:
 
 
 class RecordedEngine:
+    closed = False  # (an Engine's: reads stop once it is closed)
+
     def __init__(self, kind: str) -> None:
         self.api = RecordedAPI(kind)
         version = load(kind, "version.json")

@@ -239,7 +239,8 @@ class KeyedTable(ScrollView, can_focus=True):
         if size == self.virtual_size:
             return
         height = self.styles.height
-        if height is None or height.is_auto or not self.is_mounted:
+        scroll_update = getattr(self, "_scroll_update", None)  # Textual's own (8.x); without it, the reactive's way
+        if height is None or height.is_auto or not self.is_mounted or scroll_update is None:
             self.virtual_size = size  # the table's own size follows its rows: a layout of the screen
             return
         # A table whose height the layout gives (the explorer's panes): rows coming or going
@@ -247,7 +248,7 @@ class KeyedTable(ScrollView, can_focus=True):
         # screen out again (10-40 ms at 1000 containers) and draw the new row a frame later;
         # here only the scrollbars are updated (a scrollbar appearing still lays out).
         self.set_reactive(KeyedTable.virtual_size, size)
-        self._scroll_update(size)
+        scroll_update(size)
         self.refresh()
 
     def _expire_flashes(self) -> None:
