@@ -16,6 +16,7 @@ from netui.cli_args import build_parser as _build_parser
 
 EXIT_ENGINE = 1
 EXIT_USAGE = 2
+NO_REPLAY = ("dump", "doctor", "demo", "image")  # commands that read or change the live engine only
 EXIT_DOCTOR_ENGINE = 2  # `netui doctor`: 1 means findings, so "cannot read the engine" is 2
 
 
@@ -340,6 +341,11 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in NO_REPLAY and getattr(args, "replay", None):
+        # The explorer's --replay given before the command: not silently the live engine instead.
+        _err(f"`netui {args.command}` reads the engine and takes no --replay "
+             "(a saved dump opens with `netui --replay FILE` or `netui map --replay FILE`)")
+        return EXIT_USAGE
     try:
         return int(args.func(args) or 0)
     except EngineError as exc:

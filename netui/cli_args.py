@@ -25,6 +25,13 @@ def _positive(value: str) -> float:
     return v
 
 
+def _interval(value: str) -> float:
+    v = _positive(value)
+    if v < 1:
+        raise argparse.ArgumentTypeError("the resync period is at least 1 second (each resync is two requests to the engine)")
+    return v
+
+
 def _port(value: str) -> int:
     try:
         v = int(value)
@@ -76,7 +83,7 @@ def _app_options(p: argparse.ArgumentParser, *, sub: bool) -> None:
 
     p.add_argument("--read-only", action="store_true", default=default(False), help="disable every action that changes the engine")
     p.add_argument(
-        "--interval", type=_positive, default=default(30.0), metavar="SEC",
+        "--interval", type=_interval, default=default(30.0), metavar="SEC",
         help="full resync period while the event stream is healthy (default 30; per 1000 containers beyond 1000)",
     )
     p.add_argument(

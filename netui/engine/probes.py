@@ -236,10 +236,13 @@ class SidecarRegistry:
         self.live: set[str] = set()
         self._lock = threading.Lock()
         self.created = 0
+        self.closed = False  # netui is quitting: no new probe container
 
     def start(self, source: Container, image: str, needed: float = 0.0) -> tuple[str, float]:
         """A probe container in source's network stack: (its id, its lifetime in seconds,
-        which covers at least `needed`)."""
+        which covers at least `needed`). Raises Cancelled once closed."""
+        if self.closed:
+            raise Cancelled()
         api = self.engine.api
         lifetime = max(self.lifetime, math.ceil(needed) + 5)
         if not image_exists(self.engine, image):
@@ -257,6 +260,10 @@ class SidecarRegistry:
         with self._lock:
             self.live.add(cid)
             self.created += 1
+            closed = self.closed
+        if closed:  # closed while it was being made (a probe running as netui quits)
+            self.remove(cid)
+            raise Cancelled()
         try:
             self.engine.call(api.start, cid)
         except EngineError as exc:
@@ -281,6 +288,12 @@ class SidecarRegistry:
     def sweep(self) -> None:
         for cid in list(self.live):
             self.remove(cid)
+
+    def close(self) -> None:
+        """No more probe containers, and those that exist go."""
+        with self._lock:
+            self.closed = True
+        self.sweep()
 
 
 
@@ -460,7 +473,7 @@ class Prober:
         return run.run()
 
     def close(self) -> None:
-        self.sidecars.sweep()
+        self.sidecars.close()
 
 
 def _is_address(host: str) -> bool:

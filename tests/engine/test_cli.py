@@ -47,6 +47,16 @@ def test_version_and_help():
 def test_bad_usage_exits_2():
     proc = run("--interval", "-3")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    proc = run("--interval", "0.01")  # ~140 requests a second to the engine, accepted before
+    assert proc.returncode == 2 and "at least 1 second" in proc.stderr
+
+
+@pytest.mark.parametrize("command", ["dump", "doctor"])
+def test_replay_before_a_command_that_reads_the_engine_is_refused(command):
+    """`netui --replay FILE dump` printed the live engine and exited 0, silently."""
+    proc = run("--replay", "/nonexistent/saved.json", command)
+    assert proc.returncode == 2 and proc.stdout == "" and "takes no --replay" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
 
 
 def test_missing_socket_is_one_line():

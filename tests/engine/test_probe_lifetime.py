@@ -179,3 +179,21 @@ def test_a_probe_still_cleans_up_after_itself(engine, lab, noping_image):
     assert r.verdict == "reachable by name", r.checks
     assert p.sidecars.created == 1 and not p.sidecars.live
     assert probe_containers(engine, f"{PROBE_PREFIX}{lab.name('bare')}") == []
+
+
+def test_a_probe_running_as_netui_quits_makes_no_new_probe_container(engine, lab):
+    """Quitting during a probe that uses a probe container removed it, and the probe then
+    made a new one ("it ended under us: a new one, once") and ran again after the quit."""
+    from netui.engine.image import LOCAL_IMAGE
+    from netui.engine.probes import Cancelled
+
+    cid = lab.container("quitting", lab.image)
+    source = TopologyReader(engine).read().container_by_id[cid]
+    prober = Prober(engine)
+    made, _ = prober.sidecars.start(source, LOCAL_IMAGE)
+    prober.close()
+    with pytest.raises(NotFound):
+        engine.call(engine.api.inspect_container, made)
+    with pytest.raises(Cancelled):
+        prober.sidecars.start(source, LOCAL_IMAGE)
+    assert prober.sidecars.created == 1 and not prober.sidecars.live
